@@ -1,0 +1,358 @@
+"""Check entity-list rows against the ontology and the plan, and turn them into entities and links.
+
+Every error names its file, line and column and says how to fix it; all
+errors are collected and raised together as ``ValidationFailed``.
+
+>>> from loaders.csv_lists import read_workspace
+>>> model = check(read_workspace())
+>>> model.entities["national-supercomputing-center-tianjin"].kind
+'SupercomputingCenter'
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from .errors import EntityListError, ValidationFailed
+from .model import ALIAS_SEPARATOR, Entity, Excerpt, Link, Lists, Row
+from .names import normalise
+from .ontology import Ontology, load_ontology
+from .source import plan_text
+
+__all__ = ["Model", "check", "ID_PATTERN"]
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass
+class Model:
+    """Checked entities (by id, in file order) and links (in file order)."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    links: list[Link] = field(default_factory=list)
+
+
+def check(lists: Lists, *, ontology: Ontology | None = None, text: str | None = None) -> Model:
+    """Check rows and return the model, or raise ``ValidationFailed`` with every error."""
+    checker = _Checker(ontology or load_ontology(), plan_text() if text is None else text)
+    model = checker.run(lists)
+    if checker.errors:
+        raise ValidationFailed(checker.errors)
+    return model
+
+
+class _Checker:
+    def __init__(self, ontology: Ontology, text: str):
+        self.onto = ontology
+        self.text = text
+        self.errors: list[EntityListError] = []
+
+    def error(self, row: Row, column: str, message: str, hint: str | None = None) -> None:
+        self.errors.append(EntityListError(row.file, row.line, row.column(column), message, hint=hint))
+
+    def run(self, lists: Lists) -> Model:
+        model = Model()
+        first_row: dict[str, Row] = {}
+        for row in lists.entities:
+            entity = self.entity(row, first_row)
+            if entity is not None:
+                model.entities[entity.id] = entity
+        names = self.name_index(model)
+        seen: dict[tuple, Row] = {}
+        for row in lists.links:
+            link = self.link(row, model, names)
+            if link is None:
+                continue
+            if link.key in seen:
+                self.error(
+                    row,
+                    "subject",
+                    f"duplicate link {' '.join(link.key)}; first at line {seen[link.key].line}",
+                    "delete one of the two rows",
+                )
+                continue
+            seen[link.key] = row
+            model.links.append(link)
+        self.cycles(model)
+        return model
+
+    # Entities -------------------------------------------------------------
+
+    def entity(self, row: Row, first_row: dict[str, Row]) -> Entity | None:
+        ok = True
+        entity_id = row.get("id")
+        if not entity_id:
+            self.error(row, "id", "id is empty", "give every entity a stable id such as 'binhai-new-area'")
+            ok = False
+        elif not ID_PATTERN.match(entity_id):
+            suggestion = re.sub(r"[^a-z0-9]+", "-", entity_id.lower()).strip("-")
+            self.error(
+                row,
+                "id",
+                f"id '{entity_id}' is not lowercase ASCII words joined by single hyphens",
+                f"for example '{suggestion or 'my-entity'}'",
+            )
+            ok = False
+        elif entity_id in first_row:
+            self.error(
+                row,
+                "id",
+                f"duplicate id '{entity_id}'; first used at line {first_row[entity_id].line}",
+                "give this entity another id, or merge the two rows",
+            )
+            ok = False
+        else:
+            first_row[entity_id] = row
+        kind = row.get("kind")
+        if kind not in self.onto.kinds:
+            close = difflib.get_close_matches(kind, self.onto.kinds, n=3)
+            hint = (
+                f"did you mean {' or '.join(repr(c) for c in close)}?"
+                if close
+                else "see 'kg kinds' for the kinds of the ontology"
+            )
+            self.error(row, "kind", f"kind '{kind}' is not in the ontology", hint)
+            ok = False
+        for column in ("name_zh", "name_en"):
+            if not row.get(column):
+                self.error(row, column, f"{column} is empty", "every entity needs a Chinese and an English name")
+                ok = False
+        aliases = tuple(a.strip() for a in row.get("aliases").split(ALIAS_SEPARATOR) if a.strip())
+        excerpt = self.excerpt(row, names=(row.get("name_zh"), *aliases))
+        if excerpt is False:
+            ok = False
+        if kind == "Indicator":
+            ok = self.indicator(row) and ok
+        else:
+            for column in ("unit", "value_2020", "value_2025"):
+                if row.get(column):
+                    self.error(
+                        row, column, f"{column} is for indicators only", "clear the cell or set kind to Indicator"
+                    )
+                    ok = False
+        if not ok:
+            return None
+        return Entity(
+            entity_id,
+            kind,
+            row.get("name_zh"),
+            row.get("name_en"),
+            aliases,
+            excerpt,
+            row.get("note"),
+            row.get("notation"),
+            row.get("unit"),
+            row.get("value_2020"),
+            row.get("value_2025"),
+            row,
+        )
+
+    def indicator(self, row: Row) -> bool:
+        ok = True
+        if not row.get("unit"):
+            self.error(row, "unit", "an indicator needs its unit", "copy it from table 1, e.g. %")
+            ok = False
+        for column in ("value_2020", "value_2025"):
+            value = row.get(column)
+            try:
+                Decimal(value)
+                if not value:
+                    raise InvalidOperation
+            except InvalidOperation:
+                self.error(
+                    row, column, f"{column} '{value}' is not a number", "write the value as in table 1, e.g. 3.2"
+                )
+                ok = False
+        return ok
+
+    def excerpt(self, row: Row, names: tuple[str, ...] | None = None) -> Excerpt | None | bool:
+        """The row's excerpt, None for a curated row, False after an error."""
+        quote, start_text, note = row.get("quote"), row.get("quote_start"), row.get("note")
+        if not quote:
+            if start_text:
+                self.error(
+                    row,
+                    "quote_start",
+                    "quote_start is set but the quote is empty",
+                    "fill in the quote or clear quote_start",
+                )
+                return False
+            if not note:
+                self.error(
+                    row,
+                    "quote",
+                    "neither a quote of the plan nor a curation note",
+                    "quote the plan verbatim, or explain the curated fact in the note column ('curated: …')",
+                )
+                return False
+            return None
+        if names is not None and not any(n and n in quote for n in names):
+            self.error(
+                row,
+                "quote",
+                "the quote contains neither the name nor an alias",
+                "quote the words of the plan that name the entity, or add the form it uses as an alias",
+            )
+            return False
+        occurrences = [m.start() for m in re.finditer(re.escape(quote), self.text)]
+        if not occurrences:
+            self.error(
+                row,
+                "quote",
+                f"the quote is not in the plan: '{_short(quote)}'",
+                "copy the words from data/source exactly (mind full-width punctuation and spaces)",
+            )
+            return False
+        if start_text:
+            if not start_text.isdigit():
+                self.error(
+                    row,
+                    "quote_start",
+                    f"quote_start '{start_text}' is not a whole number",
+                    f"the quote occurs at {_list(occurrences)}",
+                )
+                return False
+            start = int(start_text)
+            if start not in occurrences:
+                self.error(
+                    row, "quote_start", f"the quote is not at offset {start}", f"it occurs at {_list(occurrences)}"
+                )
+                return False
+        elif len(occurrences) > 1:
+            self.error(
+                row,
+                "quote_start",
+                f"the quote occurs {len(occurrences)} times in the plan",
+                f"set quote_start to one of {_list(occurrences)}, or quote more words",
+            )
+            return False
+        else:
+            start = occurrences[0]
+        return Excerpt(start, start + len(quote), quote)
+
+    # Links ----------------------------------------------------------------
+
+    def name_index(self, model: Model) -> dict[str, list[str]]:
+        """Map each normalised name and alias to the ids that bear it; report clashes."""
+        index: dict[str, list[str]] = {}
+        for entity in model.entities.values():
+            for name in dict.fromkeys(normalise(n) for n in entity.names if n):
+                index.setdefault(name, []).append(entity.id)
+        for entity in model.entities.values():
+            for column, value in [("name_zh", entity.name_zh), *(("aliases", a) for a in entity.aliases)]:
+                owners = index.get(normalise(value), [])
+                if len(owners) > 1 and owners[-1] == entity.id and owners[0] != entity.id:
+                    other = model.entities[owners[0]]
+                    self.error(
+                        entity.row,
+                        column,
+                        f"name '{value}' also names '{other.id}' (line {other.row.line})",
+                        "a name or alias must name one entity: if both rows are the same entity merge them, otherwise remove the alias",
+                    )
+        return index
+
+    def resolve(self, row: Row, column: str, model: Model, names: dict[str, list[str]]) -> str | None:
+        ref = row.get(column)
+        if not ref:
+            self.error(row, column, f"{column} is empty", "give the id, name or alias of an entity")
+            return None
+        if ref in model.entities:
+            return ref
+        owners = names.get(normalise(ref), [])
+        if len(owners) == 1:
+            return owners[0]
+        if len(owners) > 1:
+            self.error(
+                row,
+                column,
+                f"'{ref}' names {len(owners)} entities: {', '.join(owners)}",
+                "use the id of the one you mean",
+            )
+            return None
+        pool = list(model.entities) + [e.name_zh for e in model.entities.values()]
+        close = difflib.get_close_matches(ref, pool, n=3, cutoff=0.6)
+        hint = (
+            f"did you mean {' or '.join(repr(c) for c in close)}?" if close else "add the entity to entities.csv first"
+        )
+        self.error(row, column, f"unknown entity '{ref}'", hint)
+        return None
+
+    def link(self, row: Row, model: Model, names: dict[str, list[str]]) -> Link | None:
+        predicate = row.get("predicate")
+        link_type = self.onto.links.get(predicate)
+        if link_type is None:
+            close = difflib.get_close_matches(predicate, self.onto.links, n=3)
+            hint = (
+                f"did you mean {' or '.join(repr(c) for c in close)}?"
+                if close
+                else f"use one of: {', '.join(self.onto.links)}"
+            )
+            self.error(row, "predicate", f"link type '{predicate}' is not in the ontology", hint)
+        subject = self.resolve(row, "subject", model, names)
+        obj = self.resolve(row, "object", model, names)
+        excerpt = self.excerpt(row)
+        if link_type is None or subject is None or obj is None or excerpt is False:
+            return None
+        ok = True
+        for column, entity_id, expected, end in (
+            ("subject", subject, link_type.domain, "start at"),
+            ("object", obj, link_type.range, "point to"),
+        ):
+            kind = model.entities[entity_id].kind
+            if expected and not self.onto.is_a(kind, expected):
+                self.error(
+                    row,
+                    column,
+                    f"a {predicate} link must {end} {self.onto.describe(expected)}, but '{entity_id}' is a {kind}",
+                    "choose another link type or another entity",
+                )
+                ok = False
+        if subject == obj:
+            self.error(row, "object", f"'{subject}' is linked to itself", "a link joins two different entities")
+            ok = False
+        if not ok:
+            return None
+        return Link(subject, predicate, obj, excerpt, row.get("note"), row)
+
+    def cycles(self, model: Model) -> None:
+        """The domain taxonomy and place hierarchy must not loop."""
+        for predicate in ("broader", "locatedIn", "partOf", "subOrganizationOf"):
+            parents: dict[str, list[Link]] = {}
+            for link in model.links:
+                if link.predicate == predicate:
+                    parents.setdefault(link.subject, []).append(link)
+            reported: set[str] = set()
+            for start in parents:
+                path, link = _find_cycle(start, parents)
+                if path and not reported & set(path):
+                    reported.update(path)
+                    self.error(
+                        link.row,
+                        "object",
+                        f"{predicate} links form a cycle: {' → '.join(path)}",
+                        "remove one of these links",
+                    )
+
+
+def _find_cycle(start: str, parents: dict[str, list[Link]]):
+    stack = [(start, [start], None)]
+    while stack:
+        node, path, last = stack.pop()
+        for link in parents.get(node, []):
+            if link.object == start:
+                return [*path, start], link
+            if link.object not in path:
+                stack.append((link.object, [*path, link.object], link))
+    return None, None
+
+
+def _short(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _list(offsets: list[int]) -> str:
+    shown = ", ".join(str(o) for o in offsets[:8])
+    return shown + (" …" if len(offsets) > 8 else "")

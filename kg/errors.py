@@ -1,0 +1,93 @@
+"""The one error tree of the project: every failure a user can act on is a KGError.
+
+Each error knows *where* it happened (file, line, column, query name, URI) and
+*how to fix it*; the CLI turns it into a message and exit code 1 at one place.
+
+>>> err = EntityListError("data/entities.csv", 4, 2, "unknown kind 'Parc'", hint="use one of: Park")
+>>> str(err)
+"data/entities.csv:4:2: unknown kind 'Parc' (use one of: Park)"
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "KGError",
+    "EntityListError",
+    "ValidationFailed",
+    "OntologyError",
+    "SourceError",
+]
+
+
+class KGError(Exception):
+    """Base of every error the project raises on purpose."""
+
+    def __init__(self, message: str, *, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class EntityListError(KGError):
+    """A problem in an entity list, located at ``file:line:column``.
+
+    ``line`` and ``column`` are 1-based; ``column`` is the field's position in
+    the row (0 when the error concerns the whole row or file).
+    """
+
+    def __init__(
+        self,
+        file: str,
+        line: int,
+        column: int,
+        message: str,
+        *,
+        hint: str | None = None,
+    ):
+        super().__init__(message, hint=hint)
+        self.file = file
+        self.line = line
+        self.column = column
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+    def __str__(self) -> str:
+        return f"{self.where}: {super().__str__()}"
+
+    def as_dict(self) -> dict:
+        """Plain data for JSON output."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class ValidationFailed(KGError):
+    """One or more entity-list errors; all of them are reported at once."""
+
+    def __init__(self, errors: list[EntityListError]):
+        self.errors = sorted(errors, key=lambda e: (e.file, e.line, e.column, e.message))
+        count = len(self.errors)
+        super().__init__(f"{count} error{'s' if count != 1 else ''} in the entity lists; nothing was written")
+
+    def __str__(self) -> str:
+        return "\n".join([*(str(e) for e in self.errors), self.message])
+
+
+class OntologyError(KGError):
+    """The ontology (or shapes) file cannot be read or is inconsistent."""
+
+
+class SourceError(KGError):
+    """The plan's source text is missing or not the recorded version."""
