@@ -3,10 +3,14 @@
 Every error names its file, line and column and says how to fix it; all
 errors are collected and raised together as ``ValidationFailed``.
 
->>> from loaders.csv_lists import read_workspace
->>> model = check(read_workspace())
->>> model.entities["national-supercomputing-center-tianjin"].kind
-'SupercomputingCenter'
+>>> from kg.model import Lists, Row
+>>> row = Row("entities.csv", 2, {"id": "tj", "kind": "Regoin", "name_zh": "天津", "name_en": "Tianjin",
+...           "quote": "天津市人民政府办公厅关于印发"}, {"kind": 2})
+>>> check(Lists(entities=[row]))
+Traceback (most recent call last):
+...
+kg.errors.ValidationFailed: entities.csv:2:2: kind 'Regoin' is not in the ontology (did you mean 'Region'?)
+1 error in the entity lists; nothing was written
 """
 
 from __future__ import annotations

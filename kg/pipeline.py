@@ -1,18 +1,24 @@
 """From rows to a checked, SHACL-valid graph: the steps every command shares.
 
->>> from loaders.csv_lists import read_workspace  # doctest: +SKIP
->>> model, graph = build_checked(read_workspace())  # doctest: +SKIP
+>>> from kg.model import Lists, Row
+>>> row = Row("entities.csv", 2, {"id": "tianjin", "kind": "Region", "name_zh": "天津",
+...           "name_en": "Tianjin", "quote": "天津市人民政府办公厅关于印发"}, {})
+>>> model, graph = build_checked(Lists(entities=[row]))
+>>> graph.value(entity_iri("tianjin"), DCTERMS.identifier)
+rdflib.term.Literal('tianjin')
 """
 
 from __future__ import annotations
 
 from rdflib import Graph
+from rdflib.namespace import DCTERMS  # noqa: F401 - used by the example
 
 from .build import build_graph
 from .checks import Model, check
 from .errors import ValidationFailed
 from .model import Lists
 from .shacl import validate_graph
+from .terms import entity_iri  # noqa: F401 - used by the example
 
 __all__ = ["build_checked"]
 

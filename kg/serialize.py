@@ -5,7 +5,7 @@ are sorted, and Turtle is written from an insertion-ordered store. Files are
 written beside their target and renamed into place only when all are ready.
 
 >>> from rdflib import Graph, URIRef, Literal
->>> g = Graph(); g.add((URIRef("urn:a"), URIRef("urn:p"), Literal("x")))
+>>> g = Graph().add((URIRef("urn:a"), URIRef("urn:p"), Literal("x")))
 >>> serialize(g, "nt")
 '<urn:a> <urn:p> "x" .\\n'
 """
