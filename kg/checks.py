@@ -330,27 +330,27 @@ class _Checker:
                     parents.setdefault(link.subject, []).append(link)
             reported: set[str] = set()
             for start in parents:
-                path, link = _find_cycle(start, parents)
-                if path and not reported & set(path):
-                    reported.update(path)
+                cycle = _find_cycle(start, parents)
+                if cycle and not reported & {link.subject for link in cycle}:
+                    reported.update(link.subject for link in cycle)
+                    path = " → ".join([*(link.subject for link in cycle), cycle[0].subject])
+                    last = max(cycle, key=lambda link: link.row.line)  # report at the newest row
                     self.error(
-                        link.row,
-                        "object",
-                        f"{predicate} links form a cycle: {' → '.join(path)}",
-                        "remove one of these links",
+                        last.row, "object", f"{predicate} links form a cycle: {path}", "remove one of these links"
                     )
 
 
-def _find_cycle(start: str, parents: dict[str, list[Link]]):
-    stack = [(start, [start], None)]
+def _find_cycle(start: str, parents: dict[str, list[Link]]) -> list[Link] | None:
+    """The links of a cycle through ``start``, if there is one."""
+    stack: list[tuple[str, list[Link]]] = [(start, [])]
     while stack:
-        node, path, last = stack.pop()
+        node, links = stack.pop()
         for link in parents.get(node, []):
             if link.object == start:
-                return [*path, start], link
-            if link.object not in path:
-                stack.append((link.object, [*path, link.object], link))
-    return None, None
+                return [*links, link]
+            if all(link.object != seen.subject for seen in links):
+                stack.append((link.object, [*links, link]))
+    return None
 
 
 def _short(text: str, width: int = 40) -> str:

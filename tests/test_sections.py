@@ -108,4 +108,12 @@ def test_index_of_other_text():
 
 
 def test_chinese_numerals():
-    assert [chinese_numeral(n) for n in (1, 9, 10, 11, 19, 21, 99)] == ["一", "九", "十", "十一", "十九", "二十一", "九十九"]
+    assert [chinese_numeral(n) for n in (1, 9, 10, 11, 19, 21, 99)] == [
+        "一",
+        "九",
+        "十",
+        "十一",
+        "十九",
+        "二十一",
+        "九十九",
+    ]
