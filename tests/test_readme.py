@@ -1,0 +1,55 @@
+"""The README's CLI reference and column tables are generated, so they cannot drift.
+
+Regenerate them with ``python -m tests.test_readme``.
+"""
+
+import re
+
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.model import ENTITY_COLUMNS, LINK_COLUMNS
+
+from .conftest import ROOT
+
+README = ROOT / "README.md"
+
+
+def cli_reference() -> str:
+    runner = CliRunner()
+    parts = ["```", runner.invoke(main, ["--help"], prog_name="kg", terminal_width=100).output.rstrip(), "```"]
+    for name in sorted(main.commands):
+        text = runner.invoke(main, [name, "--help"], prog_name="kg", terminal_width=100).output.rstrip()
+        parts += ["", f"### kg {name}", "", "```", text, "```"]
+    return "\n".join(parts)
+
+
+def column_tables() -> str:
+    parts = []
+    for file, columns in (("entities.csv", ENTITY_COLUMNS), ("links.csv", LINK_COLUMNS)):
+        parts += [f"`{file}`:", "", "| column | holds |", "| --- | --- |"]
+        parts += [f"| `{name}` | {text.replace('|', '&#124;')} |" for name, text in columns.items()]
+        parts.append("")
+    return "\n".join(parts).rstrip()
+
+
+BLOCKS = {"cli": cli_reference, "columns": column_tables}
+
+
+def block(text: str, name: str) -> str:
+    match = re.search(rf"<!-- {name} -->\n(.*?)\n<!-- /{name} -->", text, flags=re.S)
+    assert match, f"README.md has no <!-- {name} --> block"
+    return match.group(1)
+
+
+def test_generated_blocks_are_current():
+    text = README.read_text(encoding="utf-8")
+    for name, make in BLOCKS.items():
+        assert block(text, name) == make(), f"README block '{name}' is stale: run python -m tests.test_readme"
+
+
+if __name__ == "__main__":
+    text = README.read_text(encoding="utf-8")
+    for name, make in BLOCKS.items():
+        text = re.sub(rf"(<!-- {name} -->\n).*?(\n<!-- /{name} -->)", lambda m, make=make: m.group(1) + make() + m.group(2), text, flags=re.S)
+    README.write_text(text, encoding="utf-8")
