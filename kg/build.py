@@ -13,6 +13,8 @@ True
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
@@ -139,7 +141,9 @@ def _add_excerpt(graph: Graph, excerpt: Excerpt, done: set[URIRef]) -> URIRef:
 def _add_provenance(graph: Graph, subject: URIRef, excerpt: Excerpt | None, note: str, done: set[URIRef]) -> None:
     if excerpt is not None:
         graph.add((subject, PROV.wasDerivedFrom, _add_excerpt(graph, excerpt, done)))
-    if note:
+        if note:  # a remark on a quoted fact, not a curation note
+            graph.add((subject, SKOS.editorialNote, Literal(note)))
+    elif note:
         graph.add((subject, TJP.curationNote, Literal(note)))
 
 
@@ -164,10 +168,16 @@ def _add_entity(graph: Graph, entity: Entity, done: set[URIRef]) -> None:
         graph.add((iri, SKOS.inScheme, HAIHE_SCHEME))
     elif entity.kind == "Indicator":
         graph.add((iri, TJP.unit, Literal(entity.unit)))
-        graph.add((iri, TJP.baselineValue, Literal(entity.value_2020, datatype=XSD.decimal)))
+        graph.add((iri, TJP.baselineValue, _decimal(entity.value_2020)))
         graph.add((iri, TJP.baselineYear, Literal("2020", datatype=XSD.gYear)))
-        graph.add((iri, TJP.targetValue, Literal(entity.value_2025, datatype=XSD.decimal)))
+        graph.add((iri, TJP.targetValue, _decimal(entity.value_2025)))
         graph.add((iri, TJP.targetYear, Literal("2025", datatype=XSD.gYear)))
+
+
+def _decimal(value: str) -> Literal:
+    """An xsd:decimal in canonical form (always with a point), as every serialisation reads it back."""
+    text = format(Decimal(value), "f")
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
 
 
 def _add_link(graph: Graph, link: Link, done: set[URIRef]) -> None:

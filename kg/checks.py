@@ -86,11 +86,11 @@ class _Checker:
     # Entities -------------------------------------------------------------
 
     def entity(self, row: Row, first_row: dict[str, Row]) -> Entity | None:
-        ok = True
+        """The row's entity; kept even when some cells are wrong, so that links to it do not
+        cascade into errors (the errors recorded still stop the build). None for a bad id."""
         entity_id = row.get("id")
         if not entity_id:
             self.error(row, "id", "id is empty", "give every entity a stable id such as 'binhai-new-area'")
-            ok = False
         elif not ID_PATTERN.match(entity_id):
             suggestion = re.sub(r"[^a-z0-9]+", "-", entity_id.lower()).strip("-")
             self.error(
@@ -99,7 +99,6 @@ class _Checker:
                 f"id '{entity_id}' is not lowercase ASCII words joined by single hyphens",
                 f"for example '{suggestion or 'my-entity'}'",
             )
-            ok = False
         elif entity_id in first_row:
             self.error(
                 row,
@@ -107,37 +106,26 @@ class _Checker:
                 f"duplicate id '{entity_id}'; first used at line {first_row[entity_id].line}",
                 "give this entity another id, or merge the two rows",
             )
-            ok = False
         else:
             first_row[entity_id] = row
         kind = row.get("kind")
         if kind not in self.onto.kinds:
-            close = difflib.get_close_matches(kind, self.onto.kinds, n=3)
-            hint = (
-                f"did you mean {' or '.join(repr(c) for c in close)}?"
-                if close
-                else "see 'kg kinds' for the kinds of the ontology"
-            )
+            hint = _suggest(kind, self.onto.kinds) or "see 'kg kinds' for the kinds of the ontology"
             self.error(row, "kind", f"kind '{kind}' is not in the ontology", hint)
-            ok = False
         for column in ("name_zh", "name_en"):
             if not row.get(column):
                 self.error(row, column, f"{column} is empty", "every entity needs a Chinese and an English name")
-                ok = False
         aliases = tuple(a.strip() for a in row.get("aliases").split(ALIAS_SEPARATOR) if a.strip())
         excerpt = self.excerpt(row, names=(row.get("name_zh"), *aliases))
-        if excerpt is False:
-            ok = False
         if kind == "Indicator":
-            ok = self.indicator(row) and ok
+            self.indicator(row)
         else:
             for column in ("unit", "value_2020", "value_2025"):
                 if row.get(column):
                     self.error(
                         row, column, f"{column} is for indicators only", "clear the cell or set kind to Indicator"
                     )
-                    ok = False
-        if not ok:
+        if first_row.get(entity_id) is not row:
             return None
         return Entity(
             entity_id,
@@ -145,7 +133,7 @@ class _Checker:
             row.get("name_zh"),
             row.get("name_en"),
             aliases,
-            excerpt,
+            excerpt or None,
             row.get("note"),
             row.get("notation"),
             row.get("unit"),
@@ -154,23 +142,19 @@ class _Checker:
             row,
         )
 
-    def indicator(self, row: Row) -> bool:
-        ok = True
+    def indicator(self, row: Row) -> None:
         if not row.get("unit"):
             self.error(row, "unit", "an indicator needs its unit", "copy it from table 1, e.g. %")
-            ok = False
         for column in ("value_2020", "value_2025"):
             value = row.get(column)
             try:
-                Decimal(value)
                 if not value:
                     raise InvalidOperation
+                Decimal(value)
             except InvalidOperation:
                 self.error(
                     row, column, f"{column} '{value}' is not a number", "write the value as in table 1, e.g. 3.2"
                 )
-                ok = False
-        return ok
 
     def excerpt(self, row: Row, names: tuple[str, ...] | None = None) -> Excerpt | None | bool:
         """The row's excerpt, None for a curated row, False after an error."""
@@ -288,12 +272,7 @@ class _Checker:
         predicate = row.get("predicate")
         link_type = self.onto.links.get(predicate)
         if link_type is None:
-            close = difflib.get_close_matches(predicate, self.onto.links, n=3)
-            hint = (
-                f"did you mean {' or '.join(repr(c) for c in close)}?"
-                if close
-                else f"use one of: {', '.join(self.onto.links)}"
-            )
+            hint = _suggest(predicate, self.onto.links) or f"use one of: {', '.join(self.onto.links)}"
             self.error(row, "predicate", f"link type '{predicate}' is not in the ontology", hint)
         subject = self.resolve(row, "subject", model, names)
         obj = self.resolve(row, "object", model, names)
@@ -306,7 +285,7 @@ class _Checker:
             ("object", obj, link_type.range, "point to"),
         ):
             kind = model.entities[entity_id].kind
-            if expected and not self.onto.is_a(kind, expected):
+            if expected and kind in self.onto.kinds and not self.onto.is_a(kind, expected):
                 self.error(
                     row,
                     column,
@@ -351,6 +330,18 @@ def _find_cycle(start: str, parents: dict[str, list[Link]]) -> list[Link] | None
             if all(link.object != seen.subject for seen in links):
                 stack.append((link.object, [*links, link]))
     return None
+
+
+def _suggest(value: str, options) -> str | None:
+    """'did you mean …?' for a mistyped name; case, '_' and '-' do not count (LOCATED_IN → locatedIn)."""
+
+    def fold(text: str) -> str:
+        return text.replace("_", "").replace("-", "").casefold()
+
+    folded = {fold(o): o for o in options}
+    close = [folded[fold(value)]] if fold(value) in folded else []
+    close = close or [folded[c] for c in difflib.get_close_matches(fold(value), folded, n=3)]
+    return f"did you mean {' or '.join(repr(c) for c in close)}?" if close else None
 
 
 def _short(text: str, width: int = 40) -> str:

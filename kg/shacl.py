@@ -10,7 +10,7 @@ so a SHACL error reads like any other: ``file:line:column: message``.
 
 from __future__ import annotations
 
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph
 from rdflib.namespace import SH
 
 from .checks import Model
@@ -37,8 +37,10 @@ def validate_graph(graph: Graph, model: Model | None = None) -> list[EntityListE
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
         message = str(report.value(result, SH.resultMessage) or "violates a SHACL shape")
-        row = rows.get(focus)
+        # The most specific row: the link itself, the entity's last link of that type, the entity.
+        row = rows.get((focus, path, value)) or rows.get((focus, path)) or rows.get(focus)
         where = (row.file, row.line) if row is not None else ("(graph)", 0)
         label = f" at {_short(path)}" if path is not None else ""
         errors.append(
@@ -49,11 +51,16 @@ def validate_graph(graph: Graph, model: Model | None = None) -> list[EntityListE
     return errors
 
 
-def _rows_by_node(model: Model) -> dict[URIRef, object]:
-    from .build import statement_iri
+def _rows_by_node(model: Model) -> dict:
+    """Rows by entity IRI, by (subject, predicate) and by (subject, predicate, object)."""
+    from .terms import TJP
 
-    rows = {entity_iri(e.id): e.row for e in model.entities.values() if e.row is not None}
-    rows.update({statement_iri(link): link.row for link in model.links if link.row is not None})
+    rows: dict = {entity_iri(e.id): e.row for e in model.entities.values() if e.row is not None}
+    for link in model.links:
+        if link.row is not None:
+            subject, predicate, obj = entity_iri(link.subject), TJP[link.predicate], entity_iri(link.object)
+            rows[(subject, predicate, obj)] = link.row
+            rows[(subject, predicate)] = link.row  # the file's last such link wins
     return rows
 
 

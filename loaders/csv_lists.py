@@ -5,7 +5,7 @@ header, an unknown or missing column are errors with their line and column.
 
 >>> lists = read_workspace()
 >>> lists.entities[0].file
-'entities.csv'
+'data/entities.csv'
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def read_workspace(folder: str | Path | None = None) -> Lists:
     """
     if folder is None:
         base = resource("data")
-        label = lambda name: name  # noqa: E731 - shipped files are named plainly
+        label = lambda name: f"data/{name}"  # noqa: E731 - as in a checkout
     else:
         base = Path(folder)
         if not base.is_dir():

@@ -100,7 +100,12 @@ def test_stats_formats(runner, plan_model):
 def test_locate(runner):
     result = runner.invoke(main, ["locate", "依托天津港保税区", "--format", "csv"])
     assert result.exit_code == 0
-    assert result.output.splitlines() == ["quote_start,section", "20629,专栏3 › 2", "20752,专栏3 › 3", "21225,专栏3 › 8"]
+    assert result.output.splitlines() == [
+        "quote_start,section",
+        "20629,专栏3 › 2",
+        "20752,专栏3 › 3",
+        "21225,专栏3 › 8",
+    ]
     result = runner.invoke(main, ["locate", "月球基地"])
     assert result.exit_code == 1
     assert "'月球基地' is not in the plan" in result.stderr

@@ -37,9 +37,9 @@ BLOCKS = {"cli": cli_reference, "columns": column_tables}
 
 
 def block(text: str, name: str) -> str:
-    match = re.search(rf"<!-- {name} -->\n(.*?)\n<!-- /{name} -->", text, flags=re.S)
+    match = re.search(rf"<!-- {name} -->\n(.*?)<!-- /{name} -->", text, flags=re.S)
     assert match, f"README.md has no <!-- {name} --> block"
-    return match.group(1)
+    return match.group(1).removesuffix("\n")
 
 
 def test_generated_blocks_are_current():
@@ -51,5 +51,10 @@ def test_generated_blocks_are_current():
 if __name__ == "__main__":
     text = README.read_text(encoding="utf-8")
     for name, make in BLOCKS.items():
-        text = re.sub(rf"(<!-- {name} -->\n).*?(\n<!-- /{name} -->)", lambda m, make=make: m.group(1) + make() + m.group(2), text, flags=re.S)
+        text = re.sub(
+            rf"(<!-- {name} -->\n).*?(<!-- /{name} -->)",
+            lambda m, make=make: m.group(1) + make() + "\n" + m.group(2),
+            text,
+            flags=re.S,
+        )
     README.write_text(text, encoding="utf-8")
