@@ -188,5 +188,346 @@ def init(directory, force):
     click.echo(f"Copied {ENTITIES_FILE} and {LINKS_FILE} to {directory}; build them with: kg build --data {directory}")
 
 
+# Graph databases ---------------------------------------------------------------
+
+
+def neo4j_options(func):
+    """--uri/--username/--password/--database, from Neo4j's own environment variables."""
+    options = [
+        click.option(
+            "--uri",
+            envvar="NEO4J_URI",
+            show_envvar=True,
+            default="neo4j://localhost:7687",
+            show_default=True,
+            help="Bolt URI of the server.",
+        ),
+        click.option(
+            "--username",
+            envvar="NEO4J_USERNAME",
+            show_envvar=True,
+            default="neo4j",
+            show_default=True,
+            help="User name.",
+        ),
+        click.option("--password", envvar="NEO4J_PASSWORD", show_envvar=True, help="Password (never printed)."),
+        click.option(
+            "--database",
+            envvar="NEO4J_DATABASE",
+            show_envvar=True,
+            help="Database name. Default: the server's default database.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _settings(uri, username, password, database):
+    from loaders.neo4j_io import Settings
+
+    return Settings(uri=uri, username=username, password=password, database=database)
+
+
+def _plan_graph(data):
+    from loaders.csv_lists import read_workspace
+
+    from .pipeline import build_checked
+
+    return build_checked(read_workspace(data))[1]
+
+
+@main.command()
+@data_option
+@neo4j_options
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Also delete what the lists no longer hold, so that the database holds exactly this graph.",
+)
+@click.option(
+    "--batch-size", type=click.IntRange(1, 100_000), default=1000, show_default=True, help="Rows per UNWIND statement."
+)
+@format_option
+@_translate_errors
+def load(data, uri, username, password, database, replace, batch_size, fmt):
+    """Validate the lists and load the graph into Neo4j (or any Bolt server).
+
+    Only what differs from the database is sent, so loading twice changes
+    nothing. Writes are batched and retried on transient errors; an
+    interrupted load says so, and running it again completes it.
+    """
+    from loaders.neo4j_io import load as load_graph
+
+    from .mapping import to_property_graph
+    from .render import render
+
+    target = to_property_graph(_plan_graph(data))
+    bar = None
+
+    def progress(done, total):
+        nonlocal bar
+        if bar is None and total:
+            bar = click.progressbar(length=total, label="Writing", file=sys.stderr)
+            bar.__enter__()
+        if bar is not None:
+            bar.update(done - bar.pos)
+
+    try:
+        summary = load_graph(
+            target,
+            _settings(uri, username, password, database),
+            replace=replace,
+            batch_size=batch_size,
+            progress=progress,
+        )
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    rows = [{"what": key, "count": value} for key, value in summary.items()]
+    click.echo(render(rows, fmt))
+
+
+@main.command()
+@click.option(
+    "--from-neo4j", "from_neo4j", is_flag=True, required=True, help="Read the graph out of Neo4j (or any Bolt server)."
+)
+@neo4j_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out/export"),
+    show_default=True,
+    help="Folder to write plan.ttl, plan.nt and plan.jsonld into.",
+)
+@_translate_errors
+def export(from_neo4j, uri, username, password, database, output):
+    """Read the graph back out of Neo4j and write it as RDF (the inverse of 'kg load')."""
+    from loaders.neo4j_io import connect, read_graph
+
+    from .build import build_graph
+    from .mapping import to_model
+    from .serialize import write_graph
+
+    settings = _settings(uri, username, password, database)
+    driver = connect(settings)
+    try:
+        pg = read_graph(driver, settings.database)
+    finally:
+        driver.close()
+    graph = build_graph(to_model(pg))
+    paths = write_graph(graph, output)
+    click.echo(
+        f"{len(pg.nodes)} nodes, {len(pg.rels)} relationships, {len(graph)} triples → "
+        + ", ".join(str(p) for p in paths)
+    )
+
+
+@main.command()
+@data_option
+@click.option("--port", type=click.IntRange(1, 65535), default=7687, show_default=True, help="Bolt port on 127.0.0.1.")
+@click.option(
+    "--password",
+    envvar="NEO4J_PASSWORD",
+    show_envvar=True,
+    required=True,
+    help="Password of the user 'root' (8 characters or more).",
+)
+@click.option("--database", default="plan", show_default=True, help="Database to create and load.")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the server's files; default: a temporary folder removed on exit.",
+)
+@_translate_errors
+def serve(data, port, password, database, root):
+    """Start a local Bolt server (ArcadeDB), load the graph, and serve it until Ctrl-C.
+
+    For users without Neo4j: point Cypher tools, 'kg query --engine cypher'
+    and 'kg cypher' at the URI it prints.
+    """
+    import time
+
+    from loaders.bolt_server import USERNAME, BoltServer
+    from loaders.neo4j_io import Settings
+    from loaders.neo4j_io import load as load_graph
+
+    from .mapping import to_property_graph
+
+    target = to_property_graph(_plan_graph(data))
+    server = BoltServer(password=password, port=port, database=database, root=root)
+    click.echo(f"Starting ArcadeDB's Bolt server on 127.0.0.1:{port} …", err=True)
+    with server:
+        settings = Settings(uri=server.uri, username=USERNAME, password=password, database=database)
+        summary = load_graph(target, settings)
+        click.echo(
+            f"Loaded {summary['nodes_created'] + summary['nodes_updated'] + summary['nodes_unchanged']} nodes and "
+            f"{summary['relationships_created'] + summary['relationships_updated'] + summary['relationships_unchanged']} relationships."
+        )
+        click.echo(f"Serving {server.uri} (user {USERNAME}, database {database}); press Ctrl-C to stop.")
+        click.echo(f"  export NEO4J_URI={server.uri} NEO4J_USERNAME={USERNAME} NEO4J_DATABASE={database}")
+        try:
+            while server.process is not None and server.process.poll() is None:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            click.echo("Stopping.", err=True)
+            return
+    raise KGError("the Bolt server stopped unexpectedly")
+
+
+# Queries ---------------------------------------------------------------------------
+
+
+class ParamType(click.ParamType):
+    """``name=value``."""
+
+    name = "NAME=VALUE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        name, sep, text = value.partition("=")
+        if not sep or not name.strip():
+            self.fail(f"{value!r} is not NAME=VALUE", param, ctx)
+        return name.strip(), text
+
+
+ENGINE_CHOICE = click.Choice(["sparql", "cypher"])
+
+
+@main.command()
+@format_option
+@_translate_errors
+def queries(fmt):
+    """List the query library: id, titles and parameters with their defaults."""
+    from .queries import catalogue
+    from .render import render
+
+    rows = [
+        {
+            "id": q.id,
+            "title_zh": q.title_zh,
+            "title_en": q.title_en,
+            "params": "; ".join(f"{p.name}={p.default}" for p in q.params),
+        }
+        for q in catalogue().values()
+    ]
+    click.echo(render(rows, fmt))
+
+
+@main.command()
+@click.argument("name")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    type=ParamType(),
+    multiple=True,
+    help="A parameter, NAME=VALUE (repeatable). Entities by id, name or alias.",
+)
+@click.option(
+    "--engine",
+    type=ENGINE_CHOICE,
+    default="sparql",
+    show_default=True,
+    help="sparql: the embedded graph; cypher: the Bolt server of the --uri settings.",
+)
+@format_option
+@data_option
+@neo4j_options
+@_translate_errors
+def query(name, params, engine, fmt, data, uri, username, password, database):
+    """Answer a question of the query library (see 'kg queries')."""
+    from .queries import get, resolve
+
+    q = get(name)
+    given = dict(params)
+    if engine == "sparql":
+        from .sparql import SparqlEngine
+
+        sparql = SparqlEngine(_plan_graph(data))
+        values = resolve(q, given, sparql.lookup)
+        if fmt == "json":
+            click.echo(sparql.results_json(q.text("sparql"), values, name=q.id))
+            return
+        columns, rows = sparql.select(q.text("sparql"), values, name=q.id)
+    else:
+        from loaders.neo4j_io import ReadSession
+
+        with ReadSession(_settings(uri, username, password, database)) as session:
+            values = resolve(q, given, session.lookup)
+            columns, rows = session.run(q.text("cypher"), values, name=q.id)
+    _echo_rows(rows, columns, fmt)
+
+
+def _echo_rows(rows, columns, fmt):
+    from .render import render
+
+    click.echo(render(rows, fmt, columns))
+    if fmt == "table":
+        click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", err=True)
+
+
+def _query_text(text, file):
+    if file is not None:
+        return file.read(), getattr(file, "name", "stdin")
+    if text is None or text == "-":
+        return click.get_text_stream("stdin").read(), "stdin"
+    return text, "query"
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option(
+    "-f", "--file", type=click.File("r", encoding="utf-8"), help="Read the query from a file ('-' for standard input)."
+)
+@format_option
+@data_option
+@_translate_errors
+def sparql(text, file, fmt, data):
+    """Run an ad-hoc read-only SPARQL query on the embedded graph.
+
+    The query comes from TEXT, --file, or standard input. Updates, SERVICE and
+    FROM are refused. --format json gives the SPARQL 1.1 JSON results format.
+    """
+    from .sparql import SparqlEngine, check_read_only_sparql
+
+    body, name = _query_text(text, file)
+    check_read_only_sparql(body, name)
+    engine = SparqlEngine(_plan_graph(data))
+    if fmt == "json":
+        click.echo(engine.results_json(body, name=name))
+        return
+    columns, rows = engine.select(body, name=name)
+    _echo_rows(rows, columns, fmt)
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option(
+    "-f", "--file", type=click.File("r", encoding="utf-8"), help="Read the query from a file ('-' for standard input)."
+)
+@click.option("--param", "-p", "params", type=ParamType(), multiple=True, help="A $parameter, NAME=VALUE (repeatable).")
+@format_option
+@neo4j_options
+@_translate_errors
+def cypher(text, file, params, fmt, uri, username, password, database):
+    """Run an ad-hoc read-only Cypher query on the Bolt server.
+
+    The query comes from TEXT, --file, or standard input, and runs in a read
+    transaction that is rolled back; clauses that write are refused.
+    """
+    from loaders.neo4j_io import ReadSession
+
+    from .queries import check_read_only_cypher
+
+    body, name = _query_text(text, file)
+    check_read_only_cypher(body, name)
+    with ReadSession(_settings(uri, username, password, database)) as session:
+        columns, rows = session.run(body, dict(params), name=name)
+    _echo_rows(rows, columns, fmt)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -16,6 +16,9 @@ __all__ = [
     "ValidationFailed",
     "OntologyError",
     "SourceError",
+    "QueryError",
+    "ConnectionFailed",
+    "LoadInterrupted",
 ]
 
 
@@ -91,3 +94,18 @@ class OntologyError(KGError):
 
 class SourceError(KGError):
     """The plan's source text is missing or not the recorded version."""
+
+
+class QueryError(KGError):
+    """A query cannot run: unknown name, bad parameter, syntax error (with its position), refused."""
+
+
+class ConnectionFailed(KGError):
+    """The graph database cannot be used: bad URI, unreachable, wrong credentials, no such database.
+
+    Messages name the URI and the user, never the password.
+    """
+
+
+class LoadInterrupted(KGError):
+    """A load stopped part-way; the database holds an incomplete graph until the load is run again."""

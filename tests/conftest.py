@@ -57,3 +57,55 @@ def write_rows(path: Path, rows: list[dict], columns=None) -> None:
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
+
+
+# A real Bolt server (ArcadeDB's Bolt plugin), started once for the session -------------
+
+BOLT_PASSWORD = "kg-test-password"
+
+
+@pytest.fixture(scope="session")
+def bolt_server():
+    from loaders.bolt_server import BoltServer
+
+    with BoltServer(password=BOLT_PASSWORD) as server:
+        yield server
+
+
+@pytest.fixture
+def neo4j_env(bolt_server, monkeypatch):
+    """An empty database on the session's server, named by Neo4j's environment variables."""
+    from loaders.neo4j_io import Settings, connect
+
+    env = {
+        "NEO4J_URI": bolt_server.uri,
+        "NEO4J_USERNAME": "root",
+        "NEO4J_PASSWORD": BOLT_PASSWORD,
+        "NEO4J_DATABASE": bolt_server.database,
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    settings = Settings.from_env()
+    driver = connect(settings)
+    with driver.session(database=settings.database) as session:
+        session.execute_write(lambda tx: tx.run("MATCH (n) DETACH DELETE n").consume())
+    driver.close()
+    return env
+
+
+@pytest.fixture
+def settings(neo4j_env):
+    from loaders.neo4j_io import Settings
+
+    return Settings.from_env()
+
+
+def count_in_db(settings) -> tuple[int, int]:
+    from loaders.neo4j_io import connect
+
+    driver = connect(settings)
+    with driver.session(database=settings.database) as session:
+        nodes = session.run("MATCH (n) RETURN count(n) AS c").single()["c"]
+        rels = session.run("MATCH ()-[r]->() RETURN count(r) AS c").single()["c"]
+    driver.close()
+    return nodes, rels

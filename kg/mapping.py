@@ -1,0 +1,226 @@
+"""The one mapping between the RDF graph and a property graph (Neo4j, networkx, the views).
+
+Close to what neosemantics (n10s) does with ``handleVocabUris: IGNORE``:
+
+=====================  ==========================================================
+RDF                    property graph
+=====================  ==========================================================
+entity IRI             node with label ``Resource`` and property ``uri`` (unique)
+``rdf:type`` kind      one label per class of its chain: ``:Platform:InnovationCenter:TechnologyInnovationCenter``
+``dcterms:identifier`` ``id``
+``rdfs:label`` @zh/@en ``name_zh`` / ``name_en``
+``skos:altLabel``      ``aliases`` (list)
+``skos:notation``      ``notation``
+indicator values       ``unit``, ``baseline_value``, ``baseline_year``, ``target_value``, ``target_year``
+link ``tjp:locatedIn``  relationship ``LOCATED_IN`` (UPPER_SNAKE_CASE of the property)
+provenance             on the node or relationship it supports: ``section``, ``quote``,
+                       ``quote_start``, ``quote_end``, ``curation_note``, ``editorial_note``
+=====================  ==========================================================
+
+Where it differs from n10s: labels are the whole class chain (n10s writes only
+the asserted type), multi-valued ``aliases`` is always a list, and the
+provenance of a link (an ``rdf:Statement`` in RDF) becomes properties of the
+relationship instead of a separate node. Excerpt, section and ontology
+resources are not nodes: a section path is derivable from the quote's offset.
+
+>>> rel_type("locatedIn"), link_name("LOCATED_IN")
+('LOCATED_IN', 'locatedIn')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS
+
+from .checks import Model
+from .model import Entity, Excerpt, Link
+from .ontology import load_ontology
+from .terms import OA, TJ, TJP
+
+__all__ = [
+    "RESOURCE_LABEL",
+    "Node",
+    "Rel",
+    "PropertyGraph",
+    "rel_type",
+    "link_name",
+    "to_property_graph",
+    "to_model",
+    "kind_of_labels",
+]
+
+#: The label every entity node carries, with the uniqueness constraint on ``uri``.
+RESOURCE_LABEL = "Resource"
+
+
+@dataclass(frozen=True)
+class Node:
+    uri: str
+    labels: tuple[str, ...]  # Resource first, then the kind's chain from its root
+    props: dict = field(hash=False)
+
+    @property
+    def kind(self) -> str:
+        return self.labels[-1]
+
+
+@dataclass(frozen=True)
+class Rel:
+    start: str
+    type: str
+    end: str
+    props: dict = field(hash=False)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.start, self.type, self.end)
+
+
+@dataclass
+class PropertyGraph:
+    """Nodes by uri and relationships by (start, type, end), in a stable order."""
+
+    nodes: dict[str, Node] = field(default_factory=dict)
+    rels: dict[tuple[str, str, str], Rel] = field(default_factory=dict)
+
+
+def rel_type(link: str) -> str:
+    """``locatedIn`` → ``LOCATED_IN``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", link).upper()
+
+
+def link_name(rel: str) -> str:
+    """``LOCATED_IN`` → ``locatedIn`` (the inverse of :func:`rel_type`)."""
+    head, *rest = rel.lower().split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def kind_of_labels(labels) -> str:
+    """The entity kind whose chain is exactly ``labels`` (minus ``Resource``).
+
+    >>> kind_of_labels(["Resource", "Place", "Park", "LandmarkZone"])
+    'LandmarkZone'
+    """
+    wanted = set(labels) - {RESOURCE_LABEL}
+    for name, kind in load_ontology().kinds.items():
+        if set(kind.chain) == wanted:
+            return name
+    raise ValueError(f"labels {sorted(labels)} are not the chain of a kind of the ontology")
+
+
+def _provenance(graph: Graph, subject) -> dict:
+    props = {}
+    excerpt = graph.value(subject, PROV.wasDerivedFrom)
+    if excerpt is not None:
+        start = graph.value(excerpt, OA.start).toPython()
+        props.update(
+            section=str(graph.value(graph.value(excerpt, TJP.inSection), TJP.sectionPath)),
+            quote=str(graph.value(excerpt, OA.exact)),
+            quote_start=start,
+            quote_end=graph.value(excerpt, OA.end).toPython(),
+        )
+    for prop, key in ((TJP.curationNote, "curation_note"), (SKOS.editorialNote, "editorial_note")):
+        value = graph.value(subject, prop)
+        if value is not None:
+            props[key] = str(value)
+    return props
+
+
+def to_property_graph(graph: Graph) -> PropertyGraph:
+    """Map the entities and links of an RDF graph built by :mod:`kg.build`."""
+    onto = load_ontology()
+    pg = PropertyGraph()
+    entities = []
+    for kind in onto.kinds.values():
+        for subject in graph.subjects(RDF.type, kind.iri):
+            if isinstance(subject, URIRef) and str(subject).startswith(str(TJ)):
+                entities.append((str(subject), subject, kind))
+    for uri, subject, kind in sorted(entities, key=lambda item: item[0]):
+        labels = {lit.language: str(lit) for lit in graph.objects(subject, RDFS.label)}
+        props = {
+            "uri": uri,
+            "id": str(graph.value(subject, DCTERMS.identifier)),
+            "name_zh": labels.get("zh"),
+            "name_en": labels.get("en"),
+            "aliases": sorted(str(a) for a in graph.objects(subject, SKOS.altLabel)) or None,
+            "notation": _text(graph.value(subject, SKOS.notation)),
+            "unit": _text(graph.value(subject, TJP.unit)),
+            "baseline_value": _number(graph.value(subject, TJP.baselineValue)),
+            "baseline_year": _number(graph.value(subject, TJP.baselineYear)),
+            "target_value": _number(graph.value(subject, TJP.targetValue)),
+            "target_year": _number(graph.value(subject, TJP.targetYear)),
+            **_provenance(graph, subject),
+        }
+        pg.nodes[uri] = Node(uri, (RESOURCE_LABEL, *kind.chain), {k: v for k, v in props.items() if v is not None})
+    rels = []
+    for statement in graph.subjects(RDF.type, RDF.Statement):
+        start, predicate, end = (graph.value(statement, p) for p in (RDF.subject, RDF.predicate, RDF.object))
+        link = str(predicate).rsplit("#", 1)[-1]
+        if link in onto.links and str(start) in pg.nodes and str(end) in pg.nodes:
+            rels.append(Rel(str(start), rel_type(link), str(end), _provenance(graph, statement)))
+    for rel in sorted(rels, key=lambda r: r.key):
+        pg.rels[rel.key] = rel
+    return pg
+
+
+def to_model(pg: PropertyGraph) -> Model:
+    """The entities and links a property graph holds, ready for :func:`kg.build.build_graph`."""
+    model = Model()
+    for node in pg.nodes.values():
+        p = node.props
+        model.entities[p["id"]] = Entity(
+            p["id"],
+            kind_of_labels(node.labels),
+            p.get("name_zh", ""),
+            p.get("name_en", ""),
+            tuple(p.get("aliases") or ()),
+            _excerpt(p),
+            p.get("curation_note") or p.get("editorial_note") or "",
+            p.get("notation", ""),
+            p.get("unit", ""),
+            _decimal_text(p.get("baseline_value")),
+            _decimal_text(p.get("target_value")),
+        )
+    ids = {node.uri: node.props["id"] for node in pg.nodes.values()}
+    for rel in pg.rels.values():
+        p = rel.props
+        model.links.append(
+            Link(
+                ids[rel.start],
+                link_name(rel.type),
+                ids[rel.end],
+                _excerpt(p),
+                p.get("curation_note") or p.get("editorial_note") or "",
+            )
+        )
+    return model
+
+
+def _excerpt(props: dict) -> Excerpt | None:
+    if "quote" not in props:
+        return None
+    return Excerpt(int(props["quote_start"]), int(props["quote_end"]), props["quote"])
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _number(value):
+    if value is None:
+        return None
+    number = value.toPython()
+    if hasattr(number, "year"):
+        return number.year
+    if isinstance(number, str):  # xsd:gYear is read back as a string
+        return int(number)
+    return float(number)
+
+
+def _decimal_text(value) -> str:
+    if value is None:
+        return ""
+    return repr(float(value)) if not float(value).is_integer() else f"{int(value)}.0"

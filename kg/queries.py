@@ -1,0 +1,207 @@
+"""The query library: a catalogue of analyst questions, each a SPARQL and a Cypher file.
+
+SPARQL runs on the embedded engine (:mod:`kg.sparql`), Cypher on a Bolt
+server (:mod:`loaders.neo4j_io`); both give plain rows (:func:`plain`), so
+their answers can be compared.
+
+>>> q = catalogue()["relies-on"]
+>>> q.params[0].name, q.params[0].default
+('target', '国家超级计算天津中心')
+>>> bind(q, {"target": "超算天津中心"})
+{'target': '超算天津中心'}
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+import tomllib
+
+from .errors import QueryError
+from .resources import resource
+
+__all__ = [
+    "Param",
+    "Query",
+    "catalogue",
+    "bind",
+    "plain",
+    "check_read_only_cypher",
+    "ENGINES",
+]
+
+ENGINES = {"sparql": ".rq", "cypher": ".cypher"}
+
+
+@dataclass(frozen=True)
+class Param:
+    """A query parameter. An ``entity`` parameter is given as an id, name or alias and
+    reaches the query as the entity's id; a ``text`` parameter reaches it as given."""
+
+    name: str
+    default: str
+    description: str
+    kind: str = "entity"
+
+
+@dataclass(frozen=True)
+class Query:
+    id: str
+    title_zh: str
+    title_en: str
+    description: str
+    params: tuple[Param, ...] = ()
+
+    def text(self, engine: str) -> str:
+        """The query text for ``sparql`` or ``cypher``."""
+        return resource("queries", self.id + ENGINES[engine]).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, Query]:
+    """Every query of ``queries/catalogue.toml``, by id."""
+    data = tomllib.loads(resource("queries", "catalogue.toml").read_text(encoding="utf-8"))
+    queries = {}
+    for query_id, entry in data.items():
+        params = tuple(
+            Param(name, str(spec["default"]), spec.get("description", ""), spec.get("kind", "entity"))
+            for name, spec in entry.get("params", {}).items()
+        )
+        queries[query_id] = Query(query_id, entry["title_zh"], entry["title_en"], entry["description"], params)
+    return queries
+
+
+def get(query_id: str) -> Query:
+    try:
+        return catalogue()[query_id]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(query_id, catalogue(), n=3)
+        hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else "'kg queries' lists them"
+        raise QueryError(f"no query named '{query_id}'", hint=hint) from None
+
+
+def bind(query: Query, given: dict[str, str]) -> dict[str, str]:
+    """The query's parameters: the given values over the defaults; unknown names are refused."""
+    known = {p.name: p.default for p in query.params}
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        hint = f"its parameters: {', '.join(known)}" if known else "it takes no parameters"
+        raise QueryError(f"{query.id}: unknown parameter {', '.join(unknown)}", hint=hint)
+    return {**known, **given}
+
+
+#: Find an entity by exact id, name or alias, in each engine ($value / ?value).
+LOOKUP = {
+    "sparql": """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?id ?name_zh ?value WHERE {
+  ?e rdfs:label|skos:altLabel|dcterms:identifier ?n . FILTER(STR(?n) = ?value)
+  ?e dcterms:identifier ?id ; rdfs:label ?name_zh . FILTER(LANG(?name_zh) = "zh")
+}""",
+    "cypher": """
+MATCH (e:Resource) WHERE $value IN [e.id, e.name_zh, e.name_en] + coalesce(e.aliases, [])
+RETURN DISTINCT e.id AS id, e.name_zh AS name_zh""",
+}
+
+
+def resolve(query: Query, given: dict[str, str], lookup) -> dict[str, str]:
+    """The parameters to send: defaults filled in, entity names turned into ids.
+
+    ``lookup(value)`` returns the ``(id, name_zh)`` of every entity with that id, name or alias.
+    An unknown or ambiguous name is an error that says what to give instead.
+    """
+    values = bind(query, given)
+    for param in query.params:
+        if param.kind != "entity":
+            continue
+        value = values[param.name]
+        matches = sorted(set(lookup(value)))
+        if not matches:
+            raise QueryError(
+                f"{query.id}: no entity has the id, name or alias '{value}' (parameter {param.name})",
+                hint=f"find it with: kg query search --param text={value[:4]}",
+            )
+        if len(matches) > 1:
+            listed = ", ".join(f"{i} ({n})" for i, n in matches)
+            raise QueryError(
+                f"{query.id}: '{value}' names {len(matches)} entities: {listed}", hint="give the id of the one you mean"
+            )
+        values[param.name] = matches[0][0]
+    return values
+
+
+# Results --------------------------------------------------------------------
+
+
+def plain(value):
+    """A value as plain Python, the same from either engine: numbers rounded to 9 decimals.
+
+    >>> plain(Decimal("0.1")), plain(0.09999999999999964), plain(7420)
+    (0.1, 0.1, 7420)
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, float):
+        return round(value, 9) + 0.0
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, (int, str, dict)):
+        return value
+    return str(value)
+
+
+# Cypher ---------------------------------------------------------------------
+
+_WRITE_CLAUSES = (
+    "CREATE",
+    "MERGE",
+    "DELETE",
+    "DETACH",
+    "SET",
+    "REMOVE",
+    "DROP",
+    "FOREACH",
+    "LOAD",
+    "ALTER",
+    "GRANT",
+    "DENY",
+    "REVOKE",
+)
+_CYPHER_TOKENS = re.compile(
+    r"""(?P<skip>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`|//[^\n]*|/\*.*?\*/)"""
+    r"""|\.\s*[A-Za-z_][A-Za-z0-9_]*|\$[A-Za-z0-9_]+"""  # property keys and parameters
+    r"""|(?P<word>[A-Za-z_][A-Za-z0-9_]*)""",
+    re.S,
+)
+
+
+def check_read_only_cypher(text: str, name: str = "query") -> str:
+    """Refuse Cypher that writes or loads (CREATE, MERGE, SET, DELETE, LOAD CSV …).
+
+    >>> check_read_only_cypher("MATCH (n) WHERE n.set = 'CREATE' RETURN n")
+    "MATCH (n) WHERE n.set = 'CREATE' RETURN n"
+    >>> check_read_only_cypher("MATCH (n) DETACH DELETE n")
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryError: query: DETACH at line 1, column 11 writes to the database; ad-hoc Cypher is read-only
+    """
+    for match in _CYPHER_TOKENS.finditer(text):
+        word = match.group("word")
+        if word and word.upper() in _WRITE_CLAUSES:
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            raise QueryError(
+                f"{name}: {word.upper()} at line {line}, column {column} writes to the database; ad-hoc Cypher is read-only"
+            )
+    return text

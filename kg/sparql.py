@@ -1,0 +1,183 @@
+"""SPARQL on the embedded graph, read-only, with Oxigraph as the engine.
+
+rdflib builds and writes the graph; its own SPARQL engine evaluates joins
+naively (a name filter after a cross product), so queries run on an in-memory
+Oxigraph store loaded with the same triples. Updates, ``SERVICE`` and ``FROM``
+(which could fetch remote data) are refused before anything runs.
+
+Parameters are bound as SEP-0007 substitutions, which Oxigraph applies to
+variables of the projection: a parameter variable is therefore projected by
+the query and dropped from the answer.
+
+>>> from rdflib import Graph, Literal, URIRef
+>>> engine = SparqlEngine(Graph().add((URIRef("urn:a"), URIRef("urn:p"), Literal("x"))))
+>>> engine.select("SELECT ?s ?v WHERE { ?s ?p ?o FILTER(STR(?o) = ?v) }", {"v": "x"})
+(['s'], [{'s': 'urn:a'}])
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .errors import QueryError
+from .queries import plain
+
+__all__ = ["SparqlEngine", "check_read_only_sparql"]
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {
+    _XSD + t
+    for t in (
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+        "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte",
+    )
+}  # fmt: skip
+_FLOATS = {_XSD + "decimal", _XSD + "double", _XSD + "float"}
+_UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+_TOKENS = re.compile(
+    r'(?P<skip>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*)'
+    r"|[?$][A-Za-z0-9_]+|[A-Za-z_][A-Za-z0-9_.-]*:[A-Za-z0-9_.-]*"  # variables and prefixed names
+    r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
+    re.S,
+)
+
+
+def check_read_only_sparql(text: str, name: str = "query") -> str:
+    """Refuse updates, ``SERVICE`` and ``FROM``/``FROM NAMED``; return the text.
+
+    >>> check_read_only_sparql('SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }')
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryError: query: SERVICE at line 1, column 18 is refused (queries run on the local graph only; nothing is fetched)
+    """
+    first = True
+    for match in _TOKENS.finditer(text):
+        word = match.group("word")
+        if not word:
+            continue
+        upper = word.upper()
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        if first and upper not in ("PREFIX", "BASE"):
+            first = False
+            if upper in _UPDATES:
+                raise QueryError(
+                    f"{name}: SPARQL updates are refused",
+                    hint="the graph is read-only; use SELECT, ASK, CONSTRUCT or DESCRIBE",
+                )
+        if upper in ("SERVICE", "FROM"):
+            raise QueryError(
+                f"{name}: {upper} at line {line}, column {column} is refused",
+                hint="queries run on the local graph only; nothing is fetched",
+            )
+    return text
+
+
+class SparqlEngine:
+    """An in-memory Oxigraph store holding the triples of an rdflib graph."""
+
+    def __init__(self, graph):
+        import pyoxigraph
+
+        self.store = pyoxigraph.Store()
+        self.store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+
+    def _run(self, text: str, bindings: dict[str, str] | None, name: str):
+        import pyoxigraph
+
+        check_read_only_sparql(text, name)
+        substitutions = {pyoxigraph.Variable(k): pyoxigraph.Literal(str(v)) for k, v in (bindings or {}).items()}
+        try:
+            return self.store.query(text, substitutions=substitutions or None)
+        except SyntaxError as exc:
+            message = str(exc)
+            where = re.match(r"error at (\d+):(\d+): (.*)", message, flags=re.S)
+            if where:
+                message = f"at line {where[1]}, column {where[2]}: {where[3]}"
+            raise QueryError(f"{name}: SPARQL syntax error {message}") from None
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise QueryError(f"{name}: {exc}") from None
+
+    def select(
+        self, text: str, bindings: dict[str, str] | None = None, *, name: str = "query"
+    ) -> tuple[list[str], list[dict]]:
+        """Columns and plain rows; ASK gives ``[{"ask": bool}]``, CONSTRUCT subject/predicate/object rows."""
+        import pyoxigraph
+
+        result = self._run(text, bindings, name)
+        if isinstance(result, pyoxigraph.QueryBoolean):
+            return ["ask"], [{"ask": bool(result)}]
+        if isinstance(result, pyoxigraph.QueryTriples):
+            rows = [
+                {"subject": _plain(t.subject), "predicate": _plain(t.predicate), "object": _plain(t.object)}
+                for t in result
+            ]
+            return ["subject", "predicate", "object"], rows
+        columns = [v.value for v in result.variables if v.value not in (bindings or {})]
+        return columns, [{c: _plain(solution[c]) for c in columns} for solution in result]
+
+    def lookup(self, value: str) -> list[tuple[str, str]]:
+        """Entities with this exact id, name or alias, as ``(id, name_zh)``."""
+        from .queries import LOOKUP
+
+        return [(r["id"], r["name_zh"]) for r in self.select(LOOKUP["sparql"], {"value": value}, name="lookup")[1]]
+
+    def results_json(self, text: str, bindings: dict[str, str] | None = None, *, name: str = "query") -> str:
+        """The answer in the SPARQL 1.1 Query Results JSON Format."""
+        import pyoxigraph
+
+        result = self._run(text, bindings, name)
+        if isinstance(result, pyoxigraph.QueryBoolean):
+            return json.dumps({"head": {}, "boolean": bool(result)})
+        if isinstance(result, pyoxigraph.QueryTriples):
+            raise QueryError(
+                f"{name}: CONSTRUCT and DESCRIBE give triples, not a results table", hint="use --format table or csv"
+            )
+        columns = [v.value for v in result.variables if v.value not in (bindings or {})]
+        rows = []
+        for solution in result:
+            rows.append({c: _term_json(solution[c]) for c in columns if solution[c] is not None})
+        return json.dumps({"head": {"vars": columns}, "results": {"bindings": rows}}, ensure_ascii=False, indent=2)
+
+
+def _plain(term):
+    import pyoxigraph
+
+    if term is None:
+        return None
+    if isinstance(term, pyoxigraph.NamedNode):
+        return term.value
+    if isinstance(term, pyoxigraph.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, pyoxigraph.Literal):
+        datatype = term.datatype.value
+        try:
+            if datatype in _INTEGERS:
+                return int(term.value)
+            if datatype in _FLOATS:
+                return plain(float(term.value))
+        except ValueError:
+            return term.value
+        if datatype == _XSD + "boolean":
+            return term.value in ("true", "1")
+        return term.value
+    return str(term)
+
+
+def _term_json(term) -> dict:
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, pyoxigraph.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, pyoxigraph.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != _XSD + "string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": str(term)}

@@ -1,0 +1,221 @@
+"""Loading into a real Bolt server: idempotent, --replace, relabelling, round trip, failures."""
+
+import socket
+import threading
+import time
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from kg.cli import main
+from kg.errors import ConnectionFailed, LoadInterrupted
+from kg.mapping import to_property_graph
+from loaders.bolt_server import BoltServer, free_port
+from loaders.neo4j_io import Settings, check_uri, connect, load, read_graph
+
+from .conftest import BOLT_PASSWORD, count_in_db, read_rows, write_rows
+
+
+def test_load_then_load_again_changes_nothing(runner, settings, plan_graph, plan_model):
+    first = runner.invoke(main, ["load", "--format", "json"])
+    assert first.exit_code == 0, first.output
+    assert '"nodes_created"' in first.output
+    assert count_in_db(settings) == (len(plan_model.entities), len(plan_model.links))
+    driver = connect(settings)
+    before = read_graph(driver, settings.database)
+    driver.close()
+    assert before == to_property_graph(plan_graph)
+
+    second = runner.invoke(main, ["load"])
+    assert second.exit_code == 0, second.output
+    lines = dict(line.split() for line in second.output.splitlines()[2:])
+    assert lines["nodes_created"] == lines["nodes_updated"] == lines["nodes_deleted"] == "0"
+    assert lines["relationships_created"] == lines["relationships_updated"] == "0"
+    assert lines["nodes_unchanged"] == str(len(plan_model.entities))
+    assert lines["batches"] == "0"
+    driver = connect(settings)
+    assert read_graph(driver, settings.database) == before
+    driver.close()
+
+
+def test_nodes_carry_their_class_chain_and_provenance(settings, plan_graph):
+    load(to_property_graph(plan_graph), settings)
+    driver = connect(settings)
+    with driver.session(database=settings.database) as session:
+        record = session.run(
+            "MATCH (n:Resource {id: 'national-synthetic-biotech-innovation-center'}) RETURN labels(n) AS labels"
+        ).single()
+        rel = session.run(
+            "MATCH (:Resource {id: 'bio-manufacturing-valley'})-[r:RELIES_ON]->(:Resource {id: 'tianjin-port-free-trade-zone'}) "
+            "RETURN r.section AS section, r.quote AS quote, r.quote_start AS start"
+        ).single()
+    driver.close()
+    assert set(record["labels"]) == {"Resource", "Platform", "InnovationCenter", "TechnologyInnovationCenter"}
+    assert rel["section"] == "专栏3 › 2" and rel["quote"].startswith("依托天津港保税区") and rel["start"] == 20629
+
+
+def test_replace_removes_what_the_lists_dropped(runner, settings, workspace):
+    assert runner.invoke(main, ["load", "--data", str(workspace)]).exit_code == 0
+    rows = read_rows(workspace / "entities.csv")
+    write_rows(workspace / "entities.csv", [r for r in rows if r["id"] != "northern-voice-valley"])
+    links = read_rows(workspace / "links.csv")
+    write_rows(workspace / "links.csv", [r for r in links if "northern-voice-valley" not in (r["subject"], r["object"])])
+    removed_links = len(links) - len(read_rows(workspace / "links.csv"))
+
+    def has_node():
+        driver = connect(settings)
+        with driver.session(database=settings.database) as session:
+            found = session.run("MATCH (n:Resource {id: 'northern-voice-valley'}) RETURN count(n) AS c").single()["c"]
+        driver.close()
+        return found
+
+    assert runner.invoke(main, ["load", "--data", str(workspace)]).exit_code == 0
+    assert has_node() == 1  # without --replace, loading only adds and updates
+    result = runner.invoke(main, ["load", "--data", str(workspace), "--replace", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "nodes_deleted,1" in result.output
+    assert has_node() == 0
+    assert count_in_db(settings) == (len(rows) - 1, len(links) - removed_links)
+
+
+def test_changed_kind_recreates_the_node_with_its_links(runner, settings, workspace):
+    assert runner.invoke(main, ["load", "--data", str(workspace)]).exit_code == 0
+    rows = read_rows(workspace / "entities.csv")
+    for row in rows:
+        if row["id"] == "tianjin-drug-evaluation-center":
+            row["kind"] = "ResearchCenter"
+    write_rows(workspace / "entities.csv", rows)
+    result = runner.invoke(main, ["load", "--data", str(workspace), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    driver = connect(settings)
+    with driver.session(database=settings.database) as session:
+        record = session.run(
+            "MATCH (n:Resource {id: 'tianjin-drug-evaluation-center'}) "
+            "RETURN labels(n) AS labels, size([(n)--() | 1]) AS links"
+        ).single()
+    driver.close()
+    assert set(record["labels"]) == {"Resource", "Platform", "ResearchCenter"}
+    assert record["links"] == 2
+
+
+def test_round_trip_rdf_neo4j_rdf(runner, settings, plan_graph, tmp_path):
+    assert runner.invoke(main, ["load"]).exit_code == 0
+    result = runner.invoke(main, ["export", "--from-neo4j", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    back = Graph().parse(tmp_path / "plan.ttl")
+    assert isomorphic(back, plan_graph)
+
+
+def test_export_needs_its_source(runner):
+    result = runner.invoke(main, ["export"])
+    assert result.exit_code == 2
+    assert "Missing option '--from-neo4j'" in result.stderr
+
+
+def test_wrong_password_is_reported_and_not_echoed(runner, neo4j_env):
+    result = runner.invoke(main, ["load", "--password", "not-the-password-123"])
+    assert result.exit_code == 1
+    assert f"authentication failed for {neo4j_env['NEO4J_URI']} as 'root'" in result.stderr
+    assert "not retried" in result.stderr
+    assert "not-the-password-123" not in result.output + result.stderr
+    assert BOLT_PASSWORD not in result.output + result.stderr
+
+
+def test_refused_connection_fails_fast(runner, neo4j_env):
+    uri = f"bolt://127.0.0.1:{free_port()}"
+    started = time.monotonic()
+    result = runner.invoke(main, ["load", "--uri", uri])
+    assert result.exit_code == 1
+    assert f"Error: cannot reach {uri}" in result.stderr
+    assert "is the server running" in result.stderr
+    assert time.monotonic() - started < 10  # not the driver's silent 30 s of retries
+
+
+@pytest.mark.parametrize(
+    "uri, message",
+    [
+        ("bolt:/localhost:7687", "'bolt:/localhost:7687' is not a Bolt URI"),
+        ("bolt://localhost:7687/neo4j", "'bolt://localhost:7687/neo4j' has a path after the host"),
+        ("http://localhost:7474", "'http://localhost:7474' is not a Bolt URI"),
+        ("neo4j://user:pw@localhost", "the URI must not hold credentials"),
+        ("bolt://localhost:99999", "is not a Bolt URI"),
+    ],
+)
+def test_uri_typos_are_refused_before_connecting(runner, uri, message):
+    result = runner.invoke(main, ["load", "--uri", uri, "--password", "x" * 8])
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "pw@" not in result.stderr or "credentials" in result.stderr
+
+
+@pytest.mark.parametrize("uri", ["bolt://db.example.org:7687", "neo4j://localhost", "neo4j+s://abc.databases.neo4j.io"])
+def test_accepted_uri_forms(uri):
+    assert check_uri(uri) == uri
+
+
+def test_missing_password(runner, neo4j_env, monkeypatch):
+    monkeypatch.delenv("NEO4J_PASSWORD")
+    result = runner.invoke(main, ["load"])
+    assert result.exit_code == 1
+    assert "no password for" in result.stderr and "set NEO4J_PASSWORD" in result.stderr
+
+
+def test_server_stopped_mid_load_then_rerun_completes(tmp_path, plan_graph, plan_model):
+    target = to_property_graph(plan_graph)
+    port = free_port()
+    root = tmp_path / "server"
+    server = BoltServer(password=BOLT_PASSWORD, port=port, root=root).start()
+    settings = Settings(uri=server.uri, username="root", password=BOLT_PASSWORD, database="plan")
+
+    def stop_after_some(done, total):
+        if done >= 50:
+            server.kill()
+
+    with pytest.raises(LoadInterrupted) as caught:
+        load(target, settings, batch_size=10, progress=stop_after_some)
+    assert "was lost" in str(caught.value) and "incomplete" in str(caught.value)
+    assert "run the same command again" in str(caught.value)
+
+    with BoltServer(password=BOLT_PASSWORD, port=port, root=root):
+        partial = count_in_db(settings)
+        assert partial[0] < len(plan_model.entities)
+        summary = load(target, settings)
+        assert summary["nodes_created"] == len(plan_model.entities) - partial[0]
+        assert count_in_db(settings) == (len(plan_model.entities), len(plan_model.links))
+        driver = connect(settings)
+        assert read_graph(driver, "plan") == target
+        driver.close()
+
+
+def test_server_stopped_mid_load_through_the_cli(runner, tmp_path):
+    port = free_port()
+    server = BoltServer(password=BOLT_PASSWORD, port=port, root=tmp_path / "s").start()
+    settings = Settings(uri=server.uri, username="root", password=BOLT_PASSWORD, database="plan")
+
+    def killer():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if count_in_db(settings)[0] >= 5:
+                    break
+            except ConnectionFailed:
+                pass
+            time.sleep(0.05)
+        server.kill()
+
+    thread = threading.Thread(target=killer)
+    thread.start()
+    args = ["load", "--uri", server.uri, "--username", "root", "--password", BOLT_PASSWORD, "--database", "plan"]
+    result = runner.invoke(main, [*args, "--batch-size", "1"])
+    thread.join()
+    server.stop()
+    assert result.exit_code == 1
+    assert "the graph in the database is incomplete" in result.stderr
+    assert "run the same command again" in result.stderr
+
+
+def test_free_port_is_free():
+    port = free_port()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", port))
