@@ -473,7 +473,7 @@ def _query_text(text, file):
     if file is not None:
         return file.read(), getattr(file, "name", "stdin")
     if text is None or text == "-":
-        return click.get_text_stream("stdin").read(), "stdin"
+        return sys.stdin.read(), "stdin"
     return text, "query"
 
 

@@ -14,11 +14,10 @@ their answers can be compared.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-
-import tomllib
 
 from .errors import QueryError
 from .resources import resource

@@ -95,7 +95,9 @@ class SparqlEngine:
             message = str(exc)
             where = re.match(r"error at (\d+):(\d+): (.*)", message, flags=re.S)
             if where:
-                message = f"at line {where[1]}, column {where[2]}: {where[3]}"
+                expected = where[3].splitlines()[0]
+                expected = expected if len(expected) <= 100 else expected[:99] + "…"
+                message = f"at line {where[1]}, column {where[2]}: {expected}"
             raise QueryError(f"{name}: SPARQL syntax error {message}") from None
         except (RuntimeError, OSError, ValueError) as exc:
             raise QueryError(f"{name}: {exc}") from None

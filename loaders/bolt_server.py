@@ -17,6 +17,7 @@ its standard input closes.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import socket
@@ -74,6 +75,13 @@ class BoltServer:
         return f"bolt://127.0.0.1:{self.port}"
 
     def start(self) -> BoltServer:
+        import importlib.util
+
+        if importlib.util.find_spec("arcadedb_embedded") is None:
+            raise ConnectionFailed(
+                "the local Bolt server needs the arcadedb-embedded package",
+                hint="install it with: pip install 'tj-sti-plan-kg[server]'",
+            )
         self.root.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, _PASSWORD_VARIABLE: self.password}
         command = [sys.executable, "-m", "loaders.bolt_server", "--root", str(self.root), "--port", str(self.port)]
@@ -130,10 +138,8 @@ class BoltServer:
         if self.process is not None:
             for pipe in (self.process.stdin, self.process.stdout):
                 if pipe is not None and not pipe.closed:
-                    try:
+                    with contextlib.suppress(OSError):
                         pipe.close()
-                    except OSError:
-                        pass
 
     def __enter__(self) -> BoltServer:
         return self.start()

@@ -60,7 +60,9 @@ def test_replace_removes_what_the_lists_dropped(runner, settings, workspace):
     rows = read_rows(workspace / "entities.csv")
     write_rows(workspace / "entities.csv", [r for r in rows if r["id"] != "northern-voice-valley"])
     links = read_rows(workspace / "links.csv")
-    write_rows(workspace / "links.csv", [r for r in links if "northern-voice-valley" not in (r["subject"], r["object"])])
+    write_rows(
+        workspace / "links.csv", [r for r in links if "northern-voice-valley" not in (r["subject"], r["object"])]
+    )
     removed_links = len(links) - len(read_rows(workspace / "links.csv"))
 
     def has_node():

@@ -1,0 +1,292 @@
+"""The query library: every question answered alike in SPARQL and Cypher; safe parameters; read-only ad-hoc queries."""
+
+import json
+
+import pytest
+
+from kg.cli import main
+from kg.mapping import to_property_graph
+from kg.queries import catalogue, check_read_only_cypher, resolve
+from kg.resources import resource
+from kg.sparql import SparqlEngine, check_read_only_sparql
+from loaders.neo4j_io import ReadSession, load
+
+from .conftest import count_in_db
+
+QUERIES = sorted(catalogue())
+
+
+@pytest.fixture(scope="module")
+def engine(plan_graph):
+    return SparqlEngine(plan_graph)
+
+
+@pytest.fixture(scope="module")
+def loaded(bolt_server, plan_graph):
+    """The plan loaded once into the session's server (a database of its own state)."""
+    from loaders.neo4j_io import Settings
+
+    settings = Settings(
+        uri=bolt_server.uri, username="root", password="kg-test-password", database=bolt_server.database
+    )
+    from loaders.neo4j_io import connect
+
+    driver = connect(settings)
+    with driver.session(database=settings.database) as session:
+        session.execute_write(lambda tx: tx.run("MATCH (n) DETACH DELETE n").consume())
+    driver.close()
+    load(to_property_graph(plan_graph), settings)
+    return settings
+
+
+def answer_set(rows):
+    return {tuple(sorted(row.items())) for row in rows}
+
+
+def test_catalogue_is_complete():
+    assert len(QUERIES) >= 15
+    for _query_id, query in catalogue().items():
+        assert query.title_zh and query.title_en and query.description
+        for engine in ("sparql", "cypher"):
+            assert query.text(engine).strip()
+    files = {p.name for p in resource("queries").iterdir()}
+    assert files == {f"{q}{ext}" for q in QUERIES for ext in (".rq", ".cypher")} | {"catalogue.toml"}
+
+
+@pytest.mark.parametrize("query_id", QUERIES)
+def test_sparql_and_cypher_give_the_same_answer(query_id, engine, loaded):
+    query = catalogue()[query_id]
+    sparql_columns, sparql_rows = engine.select(query.text("sparql"), resolve(query, {}, engine.lookup), name=query_id)
+    with ReadSession(loaded) as session:
+        cypher_columns, cypher_rows = session.run(
+            query.text("cypher"), resolve(query, {}, session.lookup), name=query_id
+        )
+    assert sparql_columns == cypher_columns
+    assert sparql_rows, f"{query_id} gives no answer with its defaults"
+    assert answer_set(sparql_rows) == answer_set(cypher_rows)
+    assert len(sparql_rows) == len(answer_set(sparql_rows))  # no duplicate rows either
+
+
+def test_the_biomedicine_question(engine):
+    query = catalogue()["parks-biomedicine-beijing"]
+    _, rows = engine.select(query.text("sparql"), resolve(query, {}, engine.lookup))
+    parks = {row["park"] for row in rows}
+    assert parks == {"京津冀特色“细胞谷”", "北辰京津医药谷", "生物制造谷"}
+    assert {"park": "北辰京津医药谷", "platform": "国家合成生物技术创新中心", "partner": "北京市"} in rows
+
+
+def test_other_answers_are_right(engine):
+    def run(query_id, **params):
+        query = catalogue()[query_id]
+        return engine.select(query.text("sparql"), resolve(query, params, engine.lookup))[1]
+
+    relying = {r["entity"] for r in run("relies-on", target="超算天津中心")}
+    assert "先进计算大数据创新集聚区" in relying
+    located = {r["entity"] for r in run("located-in")}
+    assert {"生物制造谷", "北方声谷", "海洋科技创新集聚区"} <= located
+    indicators = {r["notation"]: r for r in run("indicators")}
+    assert indicators["表1-5"]["change"] == 4180.0 and indicators["表1-2"]["change_pct"] == 60.0
+    path = run("shortest-path")
+    assert path == [{"hops": 2, "path": "生物制造谷 — 中国科学院天津工业生物技术研究所 — 中国科学院"}]
+    provenance = {r["link"]: r for r in run("provenance")}
+    assert provenance["RELIES_ON"]["section"] == "专栏3 › 2"
+    assert provenance["LOCATED_IN"]["curation_note"].startswith("curated:")
+
+
+HOSTILE = [
+    "'",
+    '"',
+    "`",
+    "} ; DROP GRAPH <urn:x> ; {",
+    "') MATCH (n) DETACH DELETE n //",
+    '" } } DELETE WHERE { ?s ?p ?o } #',
+    "\\u0027 OR 1=1 --",
+    "<script>alert(1)</script>",
+    "line\nbreak",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("engine_name", ["sparql", "cypher"])
+def test_hostile_text_parameters_are_plain_values(runner, loaded, neo4j_env_for, engine_name, text, plan_model):
+    before = count_in_db(loaded)
+    result = runner.invoke(
+        main,
+        ["query", "search", "--param", f"text={text}", "--engine", engine_name, "--format", "json"],
+        env=neo4j_env_for(loaded),
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    if engine_name == "sparql":
+        found = {b["id"]["value"] for b in rows["results"]["bindings"]}
+    else:
+        found = {row["id"] for row in rows}
+    # Exactly the entities whose names hold the text literally (an apostrophe is in some English names).
+    expected = {e.id for e in plan_model.entities.values() if any(text.lower() in n.lower() for n in (e.id, *e.names))}
+    assert found == expected
+    assert count_in_db(loaded) == before == (len(plan_model.entities), len(plan_model.links))
+
+
+@pytest.mark.parametrize("engine_name", ["sparql", "cypher"])
+def test_hostile_entity_parameter_is_an_unknown_entity(runner, loaded, neo4j_env_for, engine_name):
+    result = runner.invoke(
+        main,
+        ["query", "relies-on", "-p", "target=x'}) DETACH DELETE (n", "--engine", engine_name],
+        env=neo4j_env_for(loaded),
+    )
+    assert result.exit_code == 1
+    assert "relies-on: no entity has the id, name or alias 'x'}) DETACH DELETE (n' (parameter target)" in result.stderr
+
+
+@pytest.fixture
+def neo4j_env_for():
+    def env(settings):
+        return {
+            "NEO4J_URI": settings.uri,
+            "NEO4J_USERNAME": settings.username,
+            "NEO4J_PASSWORD": settings.password,
+            "NEO4J_DATABASE": settings.database,
+        }
+
+    return env
+
+
+def test_query_command_formats(runner):
+    table = runner.invoke(main, ["query", "indicators"])
+    assert table.exit_code == 0
+    assert table.output.splitlines()[0].split() == [
+        "notation",
+        "indicator",
+        "unit",
+        "value_2020",
+        "value_2025",
+        "change",
+        "change_pct",
+    ]
+    assert "(11 rows)" in table.stderr
+    csv_out = runner.invoke(main, ["query", "indicators", "--format", "csv"]).output.splitlines()
+    assert csv_out[1] == "表1-1,全社会研究与试验发展（R&D）经费支出占地区生产总值比重,%,3.2,3.3,0.1,3.125"
+    data = json.loads(runner.invoke(main, ["query", "relies-on", "--format", "json"]).output)
+    assert data["head"]["vars"] == ["entity", "link"]
+    assert {"type": "literal", "value": "新一代超级计算机", "xml:lang": "zh"} in [
+        b["entity"] for b in data["results"]["bindings"]
+    ]
+
+
+def test_queries_lists_the_catalogue(runner):
+    rows = json.loads(runner.invoke(main, ["queries", "--format", "json"]).output)
+    assert [r["id"] for r in rows] == list(catalogue())
+    assert any(r["params"] == "target=国家超级计算天津中心" for r in rows)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["query", "parks"], "no query named 'parks'"),
+        (["query", "relies-on", "-p", "entity=x"], "relies-on: unknown parameter entity (its parameters: target)"),
+        (["query", "indicators", "-p", "x=1"], "indicators: unknown parameter x (it takes no parameters)"),
+        (["query", "relies-on", "-p", "target=滨海"], "no entity has the id, name or alias '滨海'"),
+    ],
+)
+def test_query_errors(runner, args, message):
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+
+
+def test_bad_param_syntax_is_a_usage_error(runner):
+    result = runner.invoke(main, ["query", "relies-on", "-p", "target"])
+    assert result.exit_code == 2
+    assert "'target' is not NAME=VALUE" in result.stderr
+
+
+def test_ad_hoc_sparql(runner):
+    result = runner.invoke(
+        main,
+        [
+            "sparql",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?e a <https://w3id.org/tj-sti-plan/ontology#Indicator> }",
+            "--format",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0
+    assert result.output.splitlines() == ["n", "11"]
+    from_stdin = runner.invoke(main, ["sparql", "--format", "json"], input="ASK { ?s ?p ?o }")
+    assert from_stdin.exit_code == 0, (from_stdin.output, from_stdin.stderr)
+    assert json.loads(from_stdin.output) == {"head": {}, "boolean": True}
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "stdin: SPARQL updates are refused"),
+        ("PREFIX x: <urn:x>\nDELETE WHERE { ?s ?p ?o }", "stdin: SPARQL updates are refused"),
+        (
+            "SELECT * WHERE {\n  SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+            "stdin: SERVICE at line 2, column 3 is refused",
+        ),
+        (
+            "SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }",
+            "stdin: FROM at line 1, column 10 is refused",
+        ),
+        ("SELECT ?s WHERE {\n  ?s ?p }", "stdin: SPARQL syntax error at line 2, column 10: expected one of"),
+    ],
+)
+def test_ad_hoc_sparql_refusals_and_errors(runner, text, message):
+    result = runner.invoke(main, ["sparql"], input=text)
+    assert result.exit_code == 1
+    assert message in result.stderr
+
+
+def test_sparql_keywords_inside_strings_and_names_are_fine():
+    text = 'SELECT ?from WHERE { BIND("SERVICE FROM INSERT" AS ?from) }  # SERVICE'
+    assert check_read_only_sparql(text) == text
+
+
+def test_ad_hoc_cypher(runner, loaded, neo4j_env_for):
+    result = runner.invoke(
+        main,
+        ["cypher", "MATCH (n:LandmarkZone) RETURN count(n) AS zones", "--format", "csv"],
+        env=neo4j_env_for(loaded),
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["zones", "10"]
+    result = runner.invoke(
+        main,
+        ["cypher", "-p", "id=cas", "--format", "json"],
+        input="MATCH (n {id: $id}) RETURN n.name_zh AS name",
+        env=neo4j_env_for(loaded),
+    )
+    assert json.loads(result.output) == [{"name": "中国科学院"}]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("MATCH (n) DETACH DELETE n", "query: DETACH at line 1, column 11 writes to the database"),
+        ("CREATE (n:Resource {uri: 'x'})", "query: CREATE at line 1, column 1 writes"),
+        ("MATCH (n)\nSET n.name_zh = 'x'", "query: SET at line 2, column 1 writes"),
+        ("LOAD CSV FROM 'http://example.org/x.csv' AS row RETURN row", "query: LOAD at line 1, column 1"),
+        ("MATCH (n RETURN n", "query: Cypher syntax error"),
+    ],
+)
+def test_ad_hoc_cypher_refusals_and_errors(runner, loaded, neo4j_env_for, text, message):
+    before = count_in_db(loaded)
+    result = runner.invoke(main, ["cypher", text], env=neo4j_env_for(loaded))
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert count_in_db(loaded) == before
+
+
+def test_writes_that_slip_through_are_rolled_back(loaded):
+    # The lexical check is the first guard; the rolled-back read transaction is the second.
+    before = count_in_db(loaded)
+    with ReadSession(loaded) as session:
+        session.run("CALL { CREATE (n:Resource {uri: 'urn:x'}) } RETURN 1 AS one")
+    assert count_in_db(loaded) == before
+
+
+def test_cypher_keywords_inside_strings_and_properties_are_fine():
+    text = "MATCH (n) WHERE n.set = 'CREATE' AND $delete IS NULL RETURN n // MERGE"
+    assert check_read_only_cypher(text) == text
