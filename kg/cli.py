@@ -529,5 +529,141 @@ def cypher(text, file, params, fmt, uri, username, password, database):
     _echo_rows(rows, columns, fmt)
 
 
+# Views and analysis ---------------------------------------------------------------
+
+
+def _property_graph(data):
+    from .mapping import to_property_graph
+
+    return to_property_graph(_plan_graph(data))
+
+
+@main.command()
+@data_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("out/graph.html"),
+    show_default=True,
+    help="HTML file to write.",
+)
+@click.option("--focus", help="Show only this entity (id, name or alias) and its neighbourhood.")
+@click.option("--hops", type=click.IntRange(0, 6), default=1, show_default=True, help="How far from --focus to go.")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    help="Only entities of this kind (repeatable; any level: Platform, LandmarkZone …).",
+)
+@click.option("--domain", help="Only what focuses on this technology domain or one below it.")
+@click.option("--region", type=click.Choice(["北京", "天津", "河北"]), help="Only entities in this region.")
+@click.option(
+    "--layout",
+    type=click.Choice(["force", "regions", "geo"]),
+    default="force",
+    show_default=True,
+    help="force: by links; regions: Beijing, Tianjin, Hebei side by side; geo: by coordinates.",
+)
+@click.option("--title", help="Page title.")
+@click.option("--open", "open_page", is_flag=True, help="Open the page in a browser.")
+@_translate_errors
+def viz(data, output, focus, hops, kinds, domain, region, layout, title, open_page):
+    """Write an interactive network view (one HTML file that works offline)."""
+    from viz.html import render, write_page
+    from viz.select import select
+
+    from .analysis import regions_of
+
+    pg = _property_graph(data)
+    part = select(pg, focus=focus, hops=hops, kinds=tuple(kinds), domain=domain, region=region)
+    default_title = "天津市科技创新“十四五”规划知识图谱" + (f" · {focus}" if focus else "")
+    path = write_page(render(part, layout=layout, title=title or default_title, regions=regions_of(pg)), output)
+    click.echo(f"{len(part.nodes)} nodes, {len(part.rels)} links → {path}")
+    if open_page:
+        click.launch(str(path))
+
+
+@main.command()
+@data_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "md"]),
+    default="table",
+    show_default=True,
+    help="Output format (md: a Markdown report).",
+)
+@click.option(
+    "--top", type=click.IntRange(1, 100), default=5, show_default=True, help="How many central entities per kind."
+)
+@_translate_errors
+def analyze(data, fmt, top):
+    """Network analysis: centrality, communities, Tianjin–Beijing/Hebei bridges, place profiles."""
+    import json
+
+    from .analysis import analyze as run
+    from .analysis import to_markdown
+    from .render import render
+
+    report = run(_property_graph(data), top=top)
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    elif fmt == "md":
+        click.echo(to_markdown(report))
+    else:
+        sections = [
+            ("Centrality", report["centrality"], None),
+            (
+                "Communities",
+                [{k: v for k, v in c.items() if k != "members"} for c in report["communities"]],
+                ["community", "name", "size"],
+            ),
+            ("Bridges by link type", report["bridges"]["by_type"], ["link", "partner_region", "count"]),
+            ("Bridge carriers", report["bridges"]["carriers"], None),
+            ("Cross-region links", report["bridges"]["links"], None),
+            (
+                "Profiles",
+                [{**p, **{k: len(p[k]) for k in ("platforms", "institutions", "domains")}} for p in report["profiles"]],
+                None,
+            ),
+        ]
+        for heading, rows, columns in sections:
+            click.echo(f"\n{heading}\n")
+            click.echo(render(rows, "table", columns))
+
+
+@main.command()
+@data_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("report"),
+    show_default=True,
+    help="Folder to write the report into.",
+)
+@click.option("--open", "open_page", is_flag=True, help="Open index.html in a browser.")
+@_translate_errors
+def report(data, output, open_page):
+    """Build the graph and write the overview views, focused views, analysis and an index page.
+
+    Also writes the RDF graph (plan.ttl, plan.nt, plan.jsonld) into the same folder.
+    """
+    from viz.report import write_report
+
+    from .analysis import analyze as run
+    from .mapping import to_property_graph
+    from .serialize import write_graph
+
+    graph = _plan_graph(data)
+    pg = to_property_graph(graph)
+    paths = write_report(pg, run(pg), output)
+    write_graph(graph, output)
+    click.echo(f"{len(pg.nodes)} entities, {len(pg.rels)} links; {len(paths)} files → {output / 'index.html'}")
+    if open_page:
+        click.launch(str(output / "index.html"))
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

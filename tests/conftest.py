@@ -109,3 +109,68 @@ def count_in_db(settings) -> tuple[int, int]:
         rels = session.run("MATCH ()-[r]->() RETURN count(r) AS c").single()["c"]
     driver.close()
     return nodes, rels
+
+
+# A real browser: Debian's chromium, headless, with networking off ----------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-proxy-server",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    import os
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("KG_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    assert executable, "Debian's chromium is needed for the browser tests: apt-get install chromium"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class OpenedPage:
+    """A page opened from file://, with what it logged and requested."""
+
+    def __init__(self, browser, path):
+        self.context = browser.new_context(viewport={"width": 1600, "height": 1000}, offline=True)
+        self.page = self.context.new_page()
+        self.console: list[tuple[str, str]] = []
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.console.append((m.type, m.text)))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.url = Path(path).resolve().as_uri()
+        self.page.goto(self.url)
+        self.page.wait_for_selector("body[data-ready=true]", timeout=20000)
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    opened = []
+
+    def opener(path) -> OpenedPage:
+        page = OpenedPage(browser, path)
+        opened.append(page)
+        return page
+
+    yield opener
+    for page in opened:
+        page.close()

@@ -1,0 +1,269 @@
+"""Render a part of the plan graph as one self-contained, interactive HTML page.
+
+pyvis assembles the nodes and edges (styles, positions, options); the page
+template, its script and the writing are ours, because pyvis 0.3.2 fetches
+Bootstrap and vis-network from a CDN in every mode, escapes neither its
+heading nor its select menus, switches every tooltip to ``innerHTML`` when
+one title holds ``href``, writes a ``lib/`` folder into the working directory
+and opens its file without an encoding. Here vis-network is inlined (the page
+works offline and from ``file://``), every text of the data reaches the page
+as JSON inside a ``<script type="application/json">`` block and is put on
+screen with ``textContent`` only, and the file is written as UTF-8, atomically.
+
+>>> from kg.mapping import PropertyGraph
+>>> page = render(PropertyGraph(), title="<空>")
+>>> "<title>&lt;空&gt;</title>" in page and "cdn" not in page.lower()
+True
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import re
+from importlib.resources import files
+from pathlib import Path
+
+from kg.analysis import ROOT_KINDS, regions_of, root_kind
+from kg.errors import KGError
+from kg.mapping import PropertyGraph, link_name
+from kg.ontology import load_ontology
+
+from .layout import LAYOUTS, REGION_BANDS, positions
+
+__all__ = ["MAX_NODES", "STYLE", "view_data", "render", "write_page"]
+
+#: Beyond this many nodes a page is too slow to use; the command says so instead.
+MAX_NODES = 2000
+VIS_VERSION = "9.1.2"
+
+#: Colour and vis-network shape of each root kind (places are shaded by level).
+STYLE = {
+    "Platform": ("#d1495b", "diamond"),
+    "Place": ("#2e933c", "square"),
+    "Institution": ("#1f6fb2", "dot"),
+    "TechnologyDomain": ("#7b4fa0", "triangle"),
+    "Indicator": ("#8c564b", "star"),
+    "ResearchDirection": ("#d16ba5", "triangleDown"),
+    "Programme": ("#e8871e", "hexagon"),
+}
+_PLACE_SHADES = {
+    "Region": "#145a20",
+    "Country": "#6b6b6b",
+    "City": "#1e7b2c",
+    "District": "#2e933c",
+    "FunctionalZone": "#4cb050",
+    "Park": "#8fd18f",
+}
+_GLYPH = {"diamond": "◆", "square": "■", "dot": "●", "triangle": "▲", "star": "★", "triangleDown": "▼", "hexagon": "⬢"}
+_CROSS = "#e0218a"
+_PLAIN_EDGE = "#a9b1ba"
+
+
+def _colour(labels) -> str:
+    kind = root_kind(labels)
+    if kind == "Place":
+        for level in ("Park", "FunctionalZone", "District", "City", "Country", "Region"):
+            if level in labels:
+                return _PLACE_SHADES[level]
+    return STYLE.get(kind, ("#999999", "dot"))[0]
+
+
+def view_data(
+    pg: PropertyGraph, *, layout: str = "force", title: str = "", subtitle: str = "", regions: dict | None = None
+) -> dict:
+    """Everything the page shows, as plain data (nodes, edges, legend, filters, options).
+
+    ``regions`` are the regions of the whole graph (:func:`kg.analysis.regions_of`), so
+    that a part of it still knows that a partner outside the part is in Beijing.
+    """
+    from pyvis.network import Network
+
+    if layout not in LAYOUTS:
+        raise KGError(f"unknown layout '{layout}'", hint=f"use one of {', '.join(LAYOUTS)}")
+    if len(pg.nodes) > MAX_NODES:
+        raise KGError(
+            f"the view would hold {len(pg.nodes)} nodes, more than a browser page can show usefully ({MAX_NODES})",
+            hint="narrow it with --focus ENTITY --hops N, --kind, --domain or --region",
+        )
+    onto = load_ontology()
+    regions = regions if regions is not None else regions_of(pg)
+    xy = positions(pg, layout, regions)
+    degree = {uri: 0 for uri in pg.nodes}
+    for rel in pg.rels.values():
+        degree[rel.start] += 1
+        degree[rel.end] += 1
+    ids = {uri: node.props.get("id", uri) for uri, node in pg.nodes.items()}
+
+    net = Network(directed=True)
+    for uri in sorted(pg.nodes):
+        node = pg.nodes[uri]
+        kind = onto.kinds.get(node.kind)
+        name_zh = node.props.get("name_zh", ids[uri])
+        name_en = node.props.get("name_en", "")
+        net.add_node(
+            ids[uri],
+            label=name_zh,
+            title=f"{name_en}\n{kind.label_en if kind else node.kind}",
+            color=_colour(node.labels),
+            shape=STYLE.get(root_kind(node.labels), ("", "dot"))[1],
+            size=round(8 + 4 * math.sqrt(degree[uri]), 1),
+            x=xy[uri][0],
+            y=xy[uri][1],
+            physics=False,
+        )
+    for key in sorted(pg.rels):
+        rel = pg.rels[key]
+        link = onto.links.get(link_name(rel.type))
+        a, b = regions.get(rel.start), regions.get(rel.end)
+        cross = bool(a and b and a != b)
+        net.add_edge(
+            ids[rel.start],
+            ids[rel.end],
+            label=link.label_zh if link else rel.type,
+            title=f"{link.label_en if link else rel.type} ({rel.type})",
+            color=_CROSS if cross else _PLAIN_EDGE,
+            width=3 if cross else 1,
+            arrows="to",
+        )
+    net.toggle_physics(False)
+    nodes, edges, _, _, _, _ = net.get_network_data()
+
+    details = {}
+    for uri, node in pg.nodes.items():
+        kind = onto.kinds.get(node.kind)
+        props = node.props
+        links = []
+        for rel in pg.rels.values():
+            if uri not in (rel.start, rel.end):
+                continue
+            link = onto.links.get(link_name(rel.type))
+            other = rel.end if rel.start == uri else rel.start
+            links.append(
+                {
+                    "direction": "out" if rel.start == uri else "in",
+                    "type": rel.type,
+                    "label_zh": link.label_zh if link else rel.type,
+                    "other": ids[other],
+                    "other_name": pg.nodes[other].props.get("name_zh", ids[other]),
+                    "section": rel.props.get("section"),
+                    "quote": rel.props.get("quote"),
+                    "note": rel.props.get("curation_note"),
+                }
+            )
+        links.sort(key=lambda item: (item["direction"], item["type"], item["other"]))
+        attributes = {k: props[k] for k in ("notation", "unit", "baseline_value", "target_value") if k in props}
+        details[ids[uri]] = {
+            "id": ids[uri],
+            "name_zh": props.get("name_zh", ""),
+            "name_en": props.get("name_en", ""),
+            "aliases": props.get("aliases", []),
+            "kind": node.kind,
+            "kind_zh": kind.label_zh if kind else node.kind,
+            "kind_en": kind.label_en if kind else node.kind,
+            "root": root_kind(node.labels),
+            "region": regions.get(uri) or "",
+            "attributes": attributes,
+            "section": props.get("section"),
+            "quote": props.get("quote"),
+            "note": props.get("curation_note") or props.get("editorial_note"),
+            "links": links,
+            "domains": sorted(ids[r.end] for r in pg.rels.values() if r.start == uri and r.type == "FOCUSES_ON"),
+        }
+    broader = {ids[r.start]: ids[r.end] for r in pg.rels.values() if r.type == "BROADER"}
+    present = {root_kind(n.labels) for n in pg.nodes.values()}
+    legend = [
+        {
+            "kind": k,
+            "label_zh": onto.kinds[k].label_zh,
+            "label_en": onto.kinds[k].label_en,
+            "colour": STYLE[k][0],
+            "glyph": _GLYPH[STYLE[k][1]],
+        }
+        for k in ROOT_KINDS
+        if k in present
+    ]
+    domains = sorted((details[i]["name_zh"], i) for i in details if details[i]["root"] == "TechnologyDomain")
+    bands = []
+    if layout == "regions":
+        bands = [
+            {"label": r, "x0": x0 - 80, "x1": x1 + 80, "y0": -1000, "y1": 1000} for r, (x0, x1) in REGION_BANDS.items()
+        ]
+        bands.append({"label": "其他（全国、海外、领域与计划）", "x0": -2680, "x1": 2680, "y0": 1100, "y1": 2500})
+    return {
+        "title": title,
+        "subtitle": subtitle,
+        "layout": layout,
+        "nodes": nodes,
+        "edges": edges,
+        "details": details,
+        "broader": broader,
+        "legend": legend,
+        "domains": [{"id": i, "name": n} for n, i in domains],
+        "regions": ["北京", "天津", "河北"],
+        "bands": bands,
+        "cross_colour": _CROSS,
+    }
+
+
+def _json_for_script(data) -> str:
+    """JSON that cannot end its <script> element or open another."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def _asset(name: str) -> str:
+    return (files("viz") / "templates" / name).read_text(encoding="utf-8")
+
+
+def _vis(name: str) -> str:
+    text = (files("pyvis") / "lib" / f"vis-{VIS_VERSION}" / name).read_text(encoding="utf-8")
+    # The minified code ends with a source-map comment that points at a file not shipped.
+    return text.replace("</script", "<\\/script")
+
+
+def render(
+    pg: PropertyGraph,
+    *,
+    layout: str = "force",
+    title: str = "天津市科技创新“十四五”规划知识图谱",
+    subtitle: str = "",
+    regions: dict | None = None,
+) -> str:
+    """The page as text: deterministic for the same graph and options."""
+    data = view_data(pg, layout=layout, title=title, subtitle=subtitle, regions=regions)
+    page = _asset("view.html")
+    replacements = {
+        "TITLE": html.escape(title),
+        "SUBTITLE": html.escape(subtitle),
+        "VIS_CSS": _vis("vis-network.css").replace("</style", "<\\/style"),
+        "STYLE": _asset("view.css"),
+        "DATA": _json_for_script(data),
+        "VIS_JS": _vis("vis-network.min.js"),
+        "SCRIPT": _asset("view.js"),
+    }
+    # One pass, so that nothing inserted is read again as a marker.
+    return re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: replacements[m.group(1)], page)
+
+
+def write_page(text: str, path: str | Path) -> Path:
+    """Write a page as UTF-8 via a temporary file, so that a reader never sees half of it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.tmp")
+    try:
+        temp.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+    return path

@@ -1,0 +1,176 @@
+"""Node positions for the views: force-directed, grouped by region, or geographic. All seeded.
+
+>>> from kg.mapping import PropertyGraph
+>>> positions(PropertyGraph(), "force", {})
+{}
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import defaultdict
+
+import networkx as nx
+
+from kg.analysis import root_kind
+from kg.mapping import PropertyGraph
+from kg.resources import resource
+
+__all__ = ["LAYOUTS", "positions", "coordinates", "REGION_BANDS"]
+
+LAYOUTS = ("force", "regions", "geo")
+SEED = 42
+#: x ranges of the region bands in the 'regions' layout; everything else goes below.
+REGION_BANDS = {"北京": (-2600, -1000), "天津": (-800, 800), "河北": (1000, 2600)}
+_OTHER_BAND = (-2600, 2600)
+
+
+def coordinates() -> dict[str, tuple[float, float]]:
+    """Curated (lat, lon) of districts, zones and cities, by entity id (``data/coordinates.csv``)."""
+    text = resource("data", "coordinates.csv").read_text(encoding="utf-8")
+    return {row["id"]: (float(row["lat"]), float(row["lon"])) for row in csv.DictReader(io.StringIO(text))}
+
+
+def _induced(graph: nx.Graph, nodes: list[str]) -> nx.Graph:
+    """The induced sub-graph with nodes and edges in sorted order.
+
+    (networkx's subgraph views iterate a set of nodes, whose order changes
+    from run to run with Python's string hashing.)
+    """
+    keep = set(nodes)
+    sub = nx.Graph()
+    sub.add_nodes_from(sorted(keep))
+    sub.add_edges_from(sorted((a, b) if a < b else (b, a) for a, b in graph.edges(sorted(keep)) if a in keep and b in keep))
+    return sub
+
+
+def _spring(graph: nx.Graph, nodes: list[str]) -> dict[str, tuple[float, float]]:
+    if not nodes:
+        return {}
+    sub = _induced(graph, nodes)
+    if len(nodes) == 1:
+        return {nodes[0]: (0.0, 0.0)}
+    k = 1.6 / math.sqrt(len(nodes))
+    raw = nx.spring_layout(sub, seed=SEED, k=k, iterations=80)
+    return {n: (float(x), float(y)) for n, (x, y) in raw.items()}
+
+
+def _undirected(pg: PropertyGraph) -> nx.Graph:
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(pg.nodes))
+    graph.add_edges_from(sorted((r.start, r.end) for r in pg.rels.values()))
+    return graph
+
+
+def _fit(points: dict[str, tuple[float, float]], x0: float, x1: float, y0: float, y1: float) -> dict:
+    if not points:
+        return {}
+    xs = [p[0] for p in points.values()]
+    ys = [p[1] for p in points.values()]
+    span_x = (max(xs) - min(xs)) or 1.0
+    span_y = (max(ys) - min(ys)) or 1.0
+    return {
+        n: (x0 + (x - min(xs)) / span_x * (x1 - x0), y0 + (y - min(ys)) / span_y * (y1 - y0))
+        for n, (x, y) in points.items()
+    }
+
+
+def _packed(graph: nx.Graph, nodes: list[str]) -> dict[str, tuple[float, float]]:
+    """Each connected component laid out on its own: the largest in the middle, the rest in a row below."""
+    components = sorted(
+        (sorted(c) for c in nx.connected_components(_induced(graph, nodes))), key=lambda c: (-len(c), c[0])
+    )
+    placed: dict[str, tuple[float, float]] = {}
+    if not components:
+        return placed
+    main = components[0]
+    spread = 75 * math.sqrt(len(main))
+    if len(main) <= 600:  # Kamada-Kawai spreads hubs out well, but costs O(n²) per step
+        raw = nx.kamada_kawai_layout(_induced(graph, main), pos=_spring(graph, main))
+        main_xy = {n: (float(x), float(y)) for n, (x, y) in raw.items()}
+    else:
+        main_xy = _spring(graph, main)
+    placed.update({n: (x * spread, y * spread) for n, (x, y) in main_xy.items()})
+    x, top = -spread, spread + 200
+    for component in components[1:]:
+        size = 60 * math.sqrt(len(component))
+        for n, (cx, cy) in _spring(graph, component).items():
+            placed[n] = (x + size + cx * size, top + size + cy * size)
+        x += 2 * size + 120
+    return placed
+
+
+def _grid(pg: PropertyGraph, nodes: list[str], x0: float, top: float, *, columns: int = 12, step: float = 110) -> dict:
+    """Nodes without links in rows, grouped by kind and name."""
+    nodes = sorted(nodes, key=lambda n: (root_kind(pg.nodes[n].labels), pg.nodes[n].props.get("name_zh", "")))
+    return {n: (x0 + (i % columns) * step, top + (i // columns) * 70) for i, n in enumerate(nodes)}
+
+
+def positions(pg: PropertyGraph, layout: str, regions: dict[str, str | None]) -> dict[str, tuple[float, float]]:
+    """Canvas positions (x right, y down) for every node, rounded to 0.1.
+
+    Nodes without links are set out in rows below the network rather than
+    flung to its edges, so that the network itself fills the view.
+    """
+    graph = _undirected(pg)
+    isolated = sorted(n for n in graph if graph.degree(n) == 0)
+    linked = sorted(n for n in graph if graph.degree(n) > 0)
+    if layout == "force":
+        placed = _packed(graph, linked)
+        left = min((x for x, _ in placed.values()), default=0)
+        right = max((x for x, _ in placed.values()), default=1000)
+        bottom = max((y for _, y in placed.values()), default=0)
+        placed.update(_grid(pg, isolated, left, bottom + 150, columns=max(6, int((right - left) / 110))))
+    elif layout == "regions":
+        placed = {}
+        for region, (x0, x1) in REGION_BANDS.items():
+            members = sorted(n for n in linked if regions.get(n) == region)
+            placed.update(_fit(_spring(graph, members), x0, x1, -900, 900))
+        others = sorted(n for n in linked if regions.get(n) not in REGION_BANDS)
+        placed.update(_fit(_spring(graph, others), *_OTHER_BAND, 1200, 2400))
+        placed.update(_grid(pg, isolated, _OTHER_BAND[0], 2600, columns=48))
+    elif layout == "geo":
+        placed = _geo(pg, graph)
+    else:
+        raise ValueError(f"unknown layout {layout!r}")
+    return {n: (round(x, 1), round(y, 1)) for n, (x, y) in placed.items()}
+
+
+def _geo(pg: PropertyGraph, graph: nx.Graph) -> dict[str, tuple[float, float]]:
+    coords = coordinates()
+    by_id = {node.props.get("id"): uri for uri, node in pg.nodes.items()}
+    # Around 39.1°N, 117.2°E one degree of longitude is ~0.78 of a degree of latitude.
+    anchored = {
+        by_id[i]: ((lon - 117.2) * 0.78 * 2400, -(lat - 39.1) * 2400) for i, (lat, lon) in coords.items() if i in by_id
+    }
+    placed = dict(anchored)
+    located: dict[str, list[str]] = defaultdict(list)
+    for rel in sorted(pg.rels.values(), key=lambda r: r.key):
+        if rel.type in ("LOCATED_IN", "PART_OF", "CORE_AREA", "RELIES_ON"):
+            located[rel.start].append(rel.end)
+    # Place the rest near what they are located in (nearest placed ancestor), on rings.
+    rings: dict[str, int] = defaultdict(int)
+    pending = sorted(n for n in pg.nodes if n not in placed)
+    for _ in range(4):
+        still = []
+        for node in pending:
+            anchor = next((p for p in located.get(node, ()) if p in placed), None)
+            if anchor is None:
+                still.append(node)
+                continue
+            index = rings[anchor]
+            rings[anchor] += 1
+            radius = 70 + 35 * (index // 8)
+            angle = (index % 8) * math.pi / 4 + (index // 8) * 0.4
+            ax, ay = placed[anchor]
+            placed[node] = (ax + radius * math.cos(angle), ay + radius * math.sin(angle))
+        pending = still
+    # Whatever has no place of its own goes to a grid below the map, grouped by kind.
+    pending.sort(key=lambda n: (root_kind(pg.nodes[n].labels), pg.nodes[n].props.get("name_zh", "")))
+    top = max((y for _, y in placed.values()), default=0) + 300
+    for index, node in enumerate(pending):
+        row, col = divmod(index, 30)
+        placed[node] = (-2900 + col * 200, top + row * 90)
+    return placed

@@ -1,0 +1,96 @@
+"""The report a new user runs first: overview, focused views, the analysis, and an index page.
+
+>>> sorted(REPORT_LAYOUTS)
+['force', 'geo', 'regions']
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from kg.analysis import regions_of, to_markdown
+from kg.mapping import PropertyGraph
+
+from .html import render, write_page
+from .select import select
+
+__all__ = ["REPORT_LAYOUTS", "write_report"]
+
+REPORT_LAYOUTS = {
+    "force": "网络总览 Overview (force-directed)",
+    "regions": "京津冀分区 Beijing · Tianjin · Hebei",
+    "geo": "地理分布 Geographic",
+}
+
+
+def write_report(pg: PropertyGraph, analysis: dict, directory: str | Path, *, hops: int = 2) -> list[Path]:
+    """Write the overview pages, one focused page per column-2 centre and column-3 zone,
+    the analysis (Markdown), and ``index.html`` linking them; return the paths."""
+    directory = Path(directory)
+    regions = regions_of(pg)
+    written: list[tuple[str, str, Path]] = []
+    for layout, caption in REPORT_LAYOUTS.items():
+        path = write_page(
+            render(pg, layout=layout, title=f"天津市科技创新“十四五”规划知识图谱 · {caption}", regions=regions),
+            directory / f"overview-{layout}.html",
+        )
+        written.append(("overview", caption, path))
+    focus_nodes = sorted(
+        (node.props.get("notation", ""), uri)
+        for uri, node in pg.nodes.items()
+        if {"LandmarkZone", "CollaborativeInnovationCenter"} & set(node.labels) and node.props.get("notation")
+    )
+    for notation, uri in sorted(focus_nodes, key=lambda item: (item[0].split("-")[0], int(item[0].split("-")[1]))):
+        node = pg.nodes[uri]
+        part = select(pg, focus=node.props["id"], hops=hops)
+        title = f"{notation} {node.props.get('name_zh', '')}"
+        subtitle = f"{node.props.get('name_en', '')} — {hops}-hop neighbourhood"
+        path = write_page(
+            render(part, layout="force", title=title, subtitle=subtitle, regions=regions),
+            directory / f"focus-{node.props['id']}.html",
+        )
+        written.append(("focus", title, path))
+    markdown = directory / "analysis.md"
+    markdown.write_text(to_markdown(analysis), encoding="utf-8")
+    written.append(("analysis", "网络分析报告 Analysis report (Markdown)", markdown))
+    index = directory / "index.html"
+    write_page(_index(written, analysis), index)
+    return [index, *(path for _, _, path in written)]
+
+
+def _index(entries: list[tuple[str, str, Path]], analysis: dict) -> str:
+    groups = {"overview": "总览 Overviews", "focus": "专栏2、专栏3 聚焦 Focused views", "analysis": "分析 Analysis"}
+    parts = []
+    for group, heading in groups.items():
+        items = [
+            f'<li><a href="{html.escape(path.name)}">{html.escape(caption)}</a></li>'
+            for kind, caption, path in entries
+            if kind == group
+        ]
+        parts.append(f"<h2>{html.escape(heading)}</h2>\n<ul>\n" + "\n".join(items) + "\n</ul>")
+    summary = analysis["summary"]
+    bridges = len(analysis["bridges"]["links"])
+    lead = (
+        f"{summary['entities']} 个实体 entities · {summary['links']} 条关联 links · "
+        f"{bridges} 条天津与京冀之间的关联 links between Tianjin and Beijing/Hebei"
+    )
+    return f"""<!DOCTYPE html>
+<html lang="zh">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>天津市科技创新“十四五”规划知识图谱</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", system-ui, sans-serif; margin: 2em auto; max-width: 52em; color: #1d2733; }}
+h1 {{ font-size: 1.5em; }} h2 {{ font-size: 1.15em; margin-top: 1.5em; }} li {{ margin: .3em 0; }}
+a {{ color: #1f6fb2; }} .lead {{ color: #5a6776; }}
+</style>
+</head>
+<body>
+<h1>天津市科技创新“十四五”规划知识图谱</h1>
+<p class="lead">{html.escape(lead)}</p>
+{chr(10).join(parts)}
+</body>
+</html>
+"""

@@ -1,0 +1,224 @@
+// The page's behaviour. Every text that comes from the data is put on screen
+// with textContent (or as a vis-network string title, which it shows as text).
+(function () {
+  "use strict";
+  const data = JSON.parse(document.getElementById("kg-data").textContent);
+  const nodes = new vis.DataSet(data.nodes);
+  const edges = new vis.DataSet(data.edges);
+  const container = document.getElementById("network");
+  const network = new vis.Network(container, { nodes: nodes, edges: edges }, {
+    physics: false,
+    layout: { randomSeed: 42, improvedLayout: false },
+    interaction: { hover: true, tooltipDelay: 150, navigationButtons: false, keyboard: true },
+    nodes: {
+      font: { size: 16, face: "sans-serif", strokeWidth: 3, strokeColor: "#ffffff" },
+      borderWidth: 1,
+      scaling: { label: { drawThreshold: 4 } },
+    },
+    edges: {
+      smooth: false,
+      font: { size: 9, color: "#5a6776", strokeWidth: 2, strokeColor: "#ffffff", align: "middle" },
+      arrows: { to: { enabled: true, scaleFactor: 0.5 } },
+    },
+  });
+
+  function el(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  // Region bands behind the 'regions' layout.
+  if (data.bands.length) {
+    network.on("beforeDrawing", function (ctx) {
+      data.bands.forEach(function (band, i) {
+        ctx.fillStyle = i % 2 ? "rgba(46,147,60,0.05)" : "rgba(31,111,178,0.05)";
+        ctx.fillRect(band.x0, band.y0, band.x1 - band.x0, band.y1 - band.y0);
+        ctx.fillStyle = "rgba(29,39,51,0.55)";
+        ctx.font = "bold 64px sans-serif";
+        ctx.fillText(band.label, band.x0 + 30, band.y0 + 80);
+      });
+    });
+  }
+
+  // Details of a node: names, kind, attributes, and the plan's words for it and its links.
+  const panel = document.getElementById("details");
+  const legendColour = {};
+  data.legend.forEach(function (item) { legendColour[item.kind] = item.colour; });
+
+  function quoteBlock(section, quote, note) {
+    const wrap = el("div");
+    if (quote) {
+      if (section) wrap.appendChild(el("div", section, "section"));
+      wrap.appendChild(el("blockquote", "“" + quote + "”"));
+    } else if (note) {
+      wrap.appendChild(el("div", note, "curated"));
+    }
+    return wrap;
+  }
+
+  function showDetails(id) {
+    const d = data.details[id];
+    if (!d) return;
+    panel.replaceChildren();
+    panel.appendChild(el("h2", d.name_zh));
+    panel.appendChild(el("p", d.name_en, "en"));
+    const kind = el("span", d.kind_zh + " · " + d.kind_en, "kind");
+    kind.style.background = legendColour[d.root] || "#777";
+    panel.appendChild(kind);
+    const dl = el("dl");
+    function row(label, value) {
+      if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) return;
+      dl.appendChild(el("dt", label));
+      dl.appendChild(el("dd", Array.isArray(value) ? value.join("、") : value));
+    }
+    row("编号 id", d.id);
+    row("别名 aliases", d.aliases);
+    row("区域 region", d.region);
+    Object.keys(d.attributes).forEach(function (key) { row(key, d.attributes[key]); });
+    panel.appendChild(dl);
+    if (d.quote || d.note) {
+      panel.appendChild(el("h3", "规划原文 In the plan"));
+      panel.appendChild(quoteBlock(d.section, d.quote, d.note));
+    }
+    if (d.links.length) {
+      panel.appendChild(el("h3", "关联 Links (" + d.links.length + ")"));
+      const list = el("ul");
+      d.links.forEach(function (link) {
+        const item = el("li");
+        const arrow = link.direction === "out" ? "→ " : "← ";
+        const head = el("button", arrow + link.label_zh + " " + link.other_name);
+        head.type = "button";
+        head.className = "link";
+        head.addEventListener("click", function () { select(link.other); });
+        item.appendChild(head);
+        item.appendChild(quoteBlock(link.section, link.quote, link.note));
+        list.appendChild(item);
+      });
+      panel.appendChild(list);
+    }
+  }
+
+  function select(id) {
+    if (!nodes.get(id)) return;
+    network.selectNodes([id]);
+    network.focus(id, { scale: Math.max(network.getScale(), 0.8), animation: false });
+    showDetails(id);
+  }
+
+  network.on("click", function (params) {
+    if (params.nodes.length) showDetails(params.nodes[0]);
+  });
+
+  // Search by name or alias.
+  const search = document.getElementById("search");
+  const results = document.getElementById("results");
+  search.addEventListener("input", function () {
+    results.replaceChildren();
+    const text = search.value.trim().toLowerCase();
+    if (!text) return;
+    Object.keys(data.details).sort().forEach(function (id) {
+      const d = data.details[id];
+      const names = [d.id, d.name_zh, d.name_en].concat(d.aliases || []);
+      if (results.childElementCount >= 30 || !names.some(function (n) { return String(n).toLowerCase().indexOf(text) >= 0; })) return;
+      const option = el("button", d.name_zh + " — " + d.name_en);
+      option.type = "button";
+      option.setAttribute("role", "option");
+      option.addEventListener("click", function () { results.replaceChildren(); select(id); });
+      results.appendChild(option);
+    });
+  });
+
+  // Filters by kind, domain and region.
+  const kindBox = document.getElementById("kinds");
+  const checks = {};
+  data.legend.forEach(function (item) {
+    const label = el("label");
+    const box = el("input");
+    box.type = "checkbox";
+    box.checked = true;
+    box.value = item.kind;
+    box.addEventListener("change", applyFilters);
+    checks[item.kind] = box;
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(" " + item.label_zh));
+    kindBox.appendChild(label);
+  });
+  const domainSelect = document.getElementById("domain");
+  data.domains.forEach(function (domain) {
+    const option = el("option", domain.name);
+    option.value = domain.id;
+    domainSelect.appendChild(option);
+  });
+  const regionSelect = document.getElementById("region");
+  data.regions.forEach(function (region) {
+    const option = el("option", region);
+    option.value = region;
+    regionSelect.appendChild(option);
+  });
+  domainSelect.addEventListener("change", applyFilters);
+  regionSelect.addEventListener("change", applyFilters);
+  document.getElementById("reset").addEventListener("click", function () {
+    Object.values(checks).forEach(function (box) { box.checked = true; });
+    domainSelect.value = "";
+    regionSelect.value = "";
+    search.value = "";
+    results.replaceChildren();
+    applyFilters();
+  });
+
+  function domainTree(root) {
+    const tree = new Set([root]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      Object.keys(data.broader).forEach(function (child) {
+        if (!tree.has(child) && tree.has(data.broader[child])) { tree.add(child); grew = true; }
+      });
+    }
+    return tree;
+  }
+
+  function visibleIds() {
+    const tree = domainSelect.value ? domainTree(domainSelect.value) : null;
+    return Object.keys(data.details).filter(function (id) {
+      const d = data.details[id];
+      if (checks[d.root] && !checks[d.root].checked) return false;
+      if (regionSelect.value && d.region !== regionSelect.value) return false;
+      if (tree && !tree.has(id) && !d.domains.some(function (x) { return tree.has(x); })) return false;
+      return true;
+    });
+  }
+
+  const count = document.getElementById("count");
+  function applyFilters() {
+    const shown = new Set(visibleIds());
+    nodes.update(nodes.getIds().map(function (id) { return { id: id, hidden: !shown.has(id) }; }));
+    const edgeCount = edges.get().filter(function (e) { return shown.has(e.from) && shown.has(e.to); }).length;
+    count.textContent = shown.size + " 个节点 nodes · " + edgeCount + " 条关联 links";
+    return { nodes: shown.size, edges: edgeCount };
+  }
+
+  // Legend: kinds, then the emphasised cross-region links.
+  const legend = document.getElementById("legend");
+  data.legend.forEach(function (item) {
+    const entry = el("span");
+    const glyph = el("span", item.glyph, "glyph");
+    glyph.style.color = item.colour;
+    entry.appendChild(glyph);
+    entry.appendChild(document.createTextNode(item.label_zh + " " + item.label_en));
+    legend.appendChild(entry);
+  });
+  const cross = el("span");
+  const bar = el("span", "", "cross");
+  bar.style.background = data.cross_colour;
+  cross.appendChild(bar);
+  cross.appendChild(document.createTextNode("跨京津冀区域的关联 cross-region link"));
+  legend.appendChild(cross);
+
+  const initial = applyFilters();
+  network.once("afterDrawing", function () { document.body.dataset.ready = "true"; });
+  // For tests and for people at the console.
+  window.kgView = { network: network, nodes: nodes, edges: edges, select: select, applyFilters: applyFilters, initial: initial };
+})();
