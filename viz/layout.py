@@ -42,7 +42,9 @@ def _induced(graph: nx.Graph, nodes: list[str]) -> nx.Graph:
     keep = set(nodes)
     sub = nx.Graph()
     sub.add_nodes_from(sorted(keep))
-    sub.add_edges_from(sorted((a, b) if a < b else (b, a) for a, b in graph.edges(sorted(keep)) if a in keep and b in keep))
+    sub.add_edges_from(
+        sorted((a, b) if a < b else (b, a) for a, b in graph.edges(sorted(keep)) if a in keep and b in keep)
+    )
     return sub
 
 
