@@ -188,6 +188,149 @@ def init(directory, force):
     click.echo(f"Copied {ENTITIES_FILE} and {LINKS_FILE} to {directory}; build them with: kg build --data {directory}")
 
 
+# Importing updated lists ----------------------------------------------------------
+
+
+def _workspace(data) -> Path:
+    if data is None:
+        raise KGError(
+            "importing writes into a workspace of lists, never into the installed package",
+            hint="make one with 'kg init DIR', then pass --data DIR or set KG_DATA",
+        )
+    if not (data / "entities.csv").is_file():
+        raise KGError(f"{data} is not a workspace of lists (no entities.csv)", hint=f"make one with 'kg init {data}'")
+    return data
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True)
+@data_option
+@click.option("--kind", help="The kind of every row of files without a kind column (Platform, 平台 …).")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option(
+    "--on-conflict",
+    type=click.Choice(["fail", "update", "skip"]),
+    default="fail",
+    show_default=True,
+    help="When an imported entity or link is already in the lists with other values.",
+)
+@click.option(
+    "--encoding",
+    help="Encoding of CSV/JSON files (default: UTF-8 with or without BOM, UTF-16 with BOM, or GB18030/GBK, detected).",
+)
+@click.option("--sheet", help="Sheet of an .xlsx file (default: the first).")
+@click.option(
+    "--source", help="Where the list comes from: the curation note of rows that have neither a quote nor a note."
+)
+@click.option(
+    "--max-size", type=click.FloatRange(min=0.001), default=20.0, show_default=True, help="Largest file to read, in MB."
+)
+@format_option
+@_translate_errors
+def import_(files, data, kind, dry_run, on_conflict, encoding, sheet, source, max_size, fmt):
+    """Merge entity lists (CSV, XLSX, JSON, JSON Lines, Turtle) into a workspace.
+
+    Shows the changes (entities and links added and changed, field by field),
+    then writes every list of the workspace at once, or nothing: a crash or
+    Ctrl-C mid-write leaves the previous lists. Exit codes: 0 the lists were
+    written (or, with --dry-run, would be); 1 nothing was written because of
+    the errors listed; 2 a usage error.
+    """
+    import json
+
+    from loaders.importer import plan_import
+    from loaders.workspace import write_workspace
+
+    from .diff import diff_lists, is_empty, rows_for_display, summary
+
+    workspace = _workspace(data)
+    with click.progressbar(length=1, label="Checking", file=sys.stderr) as bar:
+
+        def progress(done, total):
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        plan = plan_import(
+            list(files),
+            workspace,
+            kind=kind,
+            on_conflict=on_conflict,
+            encoding=encoding,
+            sheet=sheet,
+            source=source,
+            max_bytes=int(max_size * 1024 * 1024),
+            progress=progress,
+        )
+    changes = diff_lists(plan.old, plan.new)
+    for note in plan.skipped:
+        click.echo(f"skipped: {note}", err=True)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "summary": summary(changes),
+                    "changes": changes,
+                    "skipped": plan.skipped,
+                    "written": not dry_run and not is_empty(changes),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    elif not is_empty(changes):
+        _echo_changes(rows_for_display(changes), fmt)
+    counts = summary(changes)
+    described = (
+        f"entities: {counts['entities_added']} added, {counts['entities_changed']} changed; "
+        f"links: {counts['links_added']} added, {counts['links_changed']} changed"
+    )
+    if is_empty(changes):
+        click.echo(f"Nothing to change in {workspace}.", err=True)
+    elif dry_run:
+        click.echo(f"Dry run, nothing written. Would change {described}.", err=True)
+    else:
+        write_workspace(workspace, plan.entity_rows, plan.link_rows)
+        click.echo(f"Wrote {workspace}: {described}.", err=True)
+
+
+@main.command()
+@click.argument("old", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("new", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@format_option
+@_translate_errors
+def diff(old, new, fmt):
+    """Show what changed from one workspace of lists to another: entities and links
+    added, changed (field by field) and removed."""
+    import json
+
+    from loaders.csv_lists import read_workspace
+
+    from .diff import diff_lists, rows_for_display, summary
+
+    changes = diff_lists(read_workspace(old), read_workspace(new))
+    if fmt == "json":
+        click.echo(json.dumps({"summary": summary(changes), "changes": changes}, ensure_ascii=False, indent=2))
+    else:
+        _echo_changes(rows_for_display(changes), fmt)
+        counts = summary(changes)
+        click.echo(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items()), err=True)
+
+
+#: A table of changes longer than this shows its head and says how many more there are.
+TABLE_CHANGES = 50
+
+
+def _echo_changes(rows: list[dict], fmt: str) -> None:
+    from .render import render
+
+    columns = ["what", "change", "key", "detail"]
+    if fmt == "table" and len(rows) > TABLE_CHANGES:
+        click.echo(render(rows[:TABLE_CHANGES], fmt, columns))
+        click.echo(f"… and {len(rows) - TABLE_CHANGES} more changes (--format csv or json lists them all)")
+    else:
+        click.echo(render(rows, fmt, columns))
+
+
 # Graph databases ---------------------------------------------------------------
 
 

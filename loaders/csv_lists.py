@@ -35,6 +35,8 @@ def read_workspace(folder: str | Path | None = None) -> Lists:
     """Read ``entities.csv`` and ``links.csv`` from ``folder`` (default: the plan's shipped lists).
 
     Every error of both files is collected and raised at once as ``ValidationFailed``.
+    A write to the folder that was interrupted is first finished (if it had
+    committed) or discarded (see :mod:`loaders.workspace`).
     """
     if folder is None:
         base = resource("data")
@@ -50,6 +52,9 @@ def read_workspace(folder: str | Path | None = None) -> Lists:
                 ]
             )
         label = lambda name: str(Path(folder) / name)  # noqa: E731
+        from .workspace import recover
+
+        recover(base)  # finish or discard a write that was interrupted
     errors: list[EntityListError] = []
     results = []
     for name, columns, required in (

@@ -47,7 +47,7 @@ def plan_graph(plan_model):
 
 
 def read_rows(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as handle:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 

@@ -33,7 +33,25 @@ def column_tables() -> str:
     return "\n".join(parts).rstrip()
 
 
-BLOCKS = {"cli": cli_reference, "columns": column_tables}
+def import_names() -> str:
+    from kg.ontology import load_ontology
+    from loaders.importer import COLUMN_NAMES, KIND_WORDS, LINK_WORDS
+
+    onto = load_ontology()
+    parts = ["| column | also understood as |", "| --- | --- |"]
+    parts += [f"| `{name}` | {', '.join(f'`{n}`' for n in names if n != name)} |" for name, names in COLUMN_NAMES.items()]
+    parts += ["", "| link column (values: ids, names or aliases, `|`-separated) | also understood as |", "| --- | --- |"]
+    for name, link in onto.links.items():
+        others = [link.label_zh, *LINK_WORDS.get(name, [])]
+        parts.append(f"| `{name}` | {', '.join(f'`{n}`' for n in others)} |")
+    parts += ["", "| kind | also understood as |", "| --- | --- |"]
+    for name, kind in onto.kinds.items():
+        others = [kind.label_zh, kind.label_en, *(w for w, k in KIND_WORDS.items() if k == name)]
+        parts.append(f"| `{name}` | {', '.join(f'`{n}`' for n in others)} |")
+    return "\n".join(parts)
+
+
+BLOCKS = {"cli": cli_reference, "columns": column_tables, "import-names": import_names}
 
 
 def block(text: str, name: str) -> str:
