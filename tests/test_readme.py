@@ -39,8 +39,14 @@ def import_names() -> str:
 
     onto = load_ontology()
     parts = ["| column | also understood as |", "| --- | --- |"]
-    parts += [f"| `{name}` | {', '.join(f'`{n}`' for n in names if n != name)} |" for name, names in COLUMN_NAMES.items()]
-    parts += ["", "| link column (values: ids, names or aliases, `|`-separated) | also understood as |", "| --- | --- |"]
+    parts += [
+        f"| `{name}` | {', '.join(f'`{n}`' for n in names if n != name)} |" for name, names in COLUMN_NAMES.items()
+    ]
+    parts += [
+        "",
+        "| link column (values: ids, names or aliases, `|`-separated) | also understood as |",
+        "| --- | --- |",
+    ]
     for name, link in onto.links.items():
         others = [link.label_zh, *LINK_WORDS.get(name, [])]
         parts.append(f"| `{name}` | {', '.join(f'`{n}`' for n in others)} |")
