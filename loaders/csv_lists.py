@@ -1,7 +1,8 @@
 """Read a workspace of entity lists (``entities.csv`` and ``links.csv``) into rows.
 
-CSV is read strictly: an unterminated quote, a row with more fields than the
-header, an unknown or missing column are errors with their line and column.
+CSV is read as imports are (:mod:`loaders.formats`): strictly, so that an
+unterminated quote, a row with more fields than the header, an unknown or
+missing column are errors with their line and column.
 
 >>> lists = read_workspace()
 >>> lists.entities[0].file
@@ -10,9 +11,7 @@ header, an unknown or missing column are errors with their line and column.
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 from pathlib import Path
 
 from kg.errors import EntityListError, ValidationFailed
@@ -27,6 +26,8 @@ from kg.model import (
     Row,
 )
 from kg.resources import resource
+
+from .formats import decode, read_delimited
 
 __all__ = ["read_workspace", "read_csv_rows"]
 
@@ -85,45 +86,28 @@ def read_workspace(folder: str | Path | None = None) -> Lists:
 def read_csv_rows(
     data: bytes, file: str, known: dict[str, str], required: tuple[str, ...]
 ) -> tuple[list[Row], list[EntityListError]]:
-    """Parse CSV bytes (UTF-8, optional BOM) into rows; return them with every error found."""
-    errors: list[EntityListError] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return [], [
-            EntityListError(
-                file,
-                line,
-                0,
-                f"not UTF-8 (byte 0x{data[exc.start]:02x} at byte {exc.start})",
-                hint="save the file as 'CSV UTF-8' in Excel",
-            )
-        ]
+    """Parse a list's CSV bytes into rows; return them with every error found.
+
+    The encoding is detected as for imports (UTF-8 with or without BOM, UTF-16
+    with BOM, GB18030/GBK as Excel saves it on Chinese Windows).
+    """
+    text, errors = decode(data, file)
+    if errors:
+        return [], errors
     if not text.strip():
         return [], [
-            EntityListError(file, 1, 0, "file is empty", hint=f"the first line must be the header: {','.join(known)}")
+            EntityListError(
+                file, 1, 0, "the file is empty", hint=f"the first line must be the header: {','.join(known)}"
+            )
         ]
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        return [], [EntityListError(file, 1, 0, f"header cannot be read: {exc}")]
-    header = [name.strip() for name in header]
-    columns: dict[str, int] = {}
+    header, records, errors = read_delimited(text, file)
     for position, name in enumerate(header, start=1):
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"known columns: {', '.join(known)}"
             errors.append(EntityListError(file, 1, position, f"unknown column '{name}'", hint=hint))
-        elif name in columns:
-            errors.append(
-                EntityListError(file, 1, position, f"column '{name}' appears twice", hint="delete one of them")
-            )
-        else:
-            columns[name] = position
     for name in required:
-        if name not in columns:
+        if name not in header:
             errors.append(
                 EntityListError(
                     file,
@@ -135,38 +119,4 @@ def read_csv_rows(
             )
     if errors:
         return [], errors
-    rows: list[Row] = []
-    line = reader.line_num + 1
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            errors.append(
-                EntityListError(
-                    file,
-                    line,
-                    0,
-                    f"malformed CSV: {exc}",
-                    hint="check the quotes on this line: a field that opens a quote must close it",
-                )
-            )
-            break
-        start, line = line, reader.line_num + 1
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) > len(header):
-            errors.append(
-                EntityListError(
-                    file,
-                    start,
-                    len(header) + 1,
-                    f"row has {len(record)} fields, the header has {len(header)}",
-                    hint="quote fields that contain commas",
-                )
-            )
-            continue
-        values = {name: record[pos - 1].strip() if pos <= len(record) else "" for name, pos in columns.items()}
-        rows.append(Row(file, start, values, columns))
-    return rows, errors
+    return [Row(r.file, r.line, {k: v.strip() for k, v in r.values.items()}, r.columns) for r in records], []

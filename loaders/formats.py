@@ -30,6 +30,7 @@ __all__ = [
     "read_records",
     "read_records_from_bytes",
     "decode",
+    "read_delimited",
 ]
 
 #: File name endings and the format each is read as.
@@ -119,7 +120,8 @@ def read_records_from_bytes(
             )
         ]
     if fmt in ("csv", "tsv"):
-        return _delimited(text, label, "\t" if fmt == "tsv" else ",")
+        _, records, errors = read_delimited(text, label, "\t" if fmt == "tsv" else ",")
+        return records, errors
     if fmt == "json":
         return _json(text, label)
     if fmt == "jsonl":
@@ -196,7 +198,8 @@ def decode(data: bytes, label: str, encoding: str | None = None) -> tuple[str, l
     return text, []
 
 
-def _delimited(text: str, label: str, delimiter: str):
+def read_delimited(text: str, label: str, delimiter: str = ","):
+    """The header, the records and the errors of delimited text, read strictly."""
     first = text.split("\n", 1)[0]
     if delimiter == "," and "\t" in first and "," not in first:
         delimiter = "\t"  # Excel's "Unicode text" export is tab-separated
@@ -205,8 +208,13 @@ def _delimited(text: str, label: str, delimiter: str):
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
-        return [], [EntityListError(label, 1, 0, f"the header cannot be read: {exc}")]
-    columns = {name: i for i, name in enumerate(header, start=1) if name}
+        return [], [], [EntityListError(label, 1, 0, f"the header cannot be read: {exc}")]
+    columns: dict[str, int] = {}
+    for i, name in enumerate(header, start=1):
+        if name in columns:
+            errors.append(EntityListError(label, 1, i, f"column '{name}' appears twice", hint="delete one of them"))
+        elif name:
+            columns[name] = i
     records = []
     line = reader.line_num + 1
     while True:
@@ -238,7 +246,7 @@ def _delimited(text: str, label: str, delimiter: str):
             continue
         values = {name: cells[i - 1] if i <= len(cells) else "" for name, i in columns.items()}
         records.append(Row(label, start, values, columns))
-    return records, errors
+    return header, records, errors
 
 
 # XLSX -------------------------------------------------------------------------

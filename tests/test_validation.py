@@ -233,17 +233,18 @@ def test_existing_output_is_left_untouched(runner, workspace, tmp_path):
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("", "entities.csv:1:0: file is empty"),
+        ("", "entities.csv:1:0: the file is empty"),
         ("id,kind,name_zh\n", "entities.csv:1:0: required column 'name_en' is missing"),
         ("id,kind,name_zh,name_en,nmae_en\n", "entities.csv:1:5: unknown column 'nmae_en' (did you mean 'name_en'?)"),
         (
             'id,kind,name_zh,name_en,quote\nx,Region,天津,Tianjin,"天津市人民政府办公厅关于印发\n',
-            "entities.csv:2:0: malformed CSV",
+            "entities.csv:2:0: a quote opened on line 2 is never closed",
         ),
         (
             "id,kind,name_zh,name_en\nx,Region,天津,Tianjin,extra\n",
-            "entities.csv:2:5: row has 5 fields, the header has 4",
+            "entities.csv:2:5: the row has 5 fields, the header 4",
         ),
+        ("id,kind,id,name_zh,name_en\n", "entities.csv:1:3: column 'id' appears twice"),
     ],
 )
 def test_malformed_files(runner, workspace, content, message):
@@ -253,11 +254,23 @@ def test_malformed_files(runner, workspace, content, message):
     assert f"{workspace}/{message}" in result.stderr
 
 
-def test_not_utf8(runner, workspace):
-    (workspace / "entities.csv").write_bytes("id,kind,name_zh,name_en\nx,Region,天津,Tianjin\n".encode("gb18030"))
+def test_gbk_lists_are_read(runner, workspace):
+    """Excel on Chinese Windows saves CSV as GBK: the lists are read all the same."""
+    rows = read_rows(workspace / "entities.csv")
+    write_rows(workspace / "entities.csv", rows)
+    text = (workspace / "entities.csv").read_text(encoding="utf-8")
+    (workspace / "entities.csv").write_bytes(text.encode("gb18030"))
+    result = runner.invoke(main, ["validate", "--data", str(workspace)])
+    assert result.exit_code == 0, result.stderr
+
+
+def test_unknown_encoding(runner, workspace):
+    (workspace / "entities.csv").write_bytes(
+        "id,kind,name_zh,name_en\nx,Region,Zürich café,Tianjin\n".encode("latin-1")
+    )
     result = runner.invoke(main, ["validate", "--data", str(workspace)])
     assert result.exit_code == 1
-    assert f"{workspace}/entities.csv:2:0: not UTF-8" in result.stderr
+    assert f"{workspace}/entities.csv:2:0: neither UTF-8 nor GB18030/GBK" in result.stderr
     assert "save the file as 'CSV UTF-8'" in result.stderr
 
 
