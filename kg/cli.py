@@ -53,6 +53,14 @@ def format_option(func):
     )(func)
 
 
+def shacl_option(func):
+    return click.option(
+        "--shacl/--no-shacl",
+        default=None,
+        help="Run the SHACL shapes (default: on lists of up to 20,000 entities; the row checks cover every shape).",
+    )(func)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="tj-sti-plan-kg")
 def main():
@@ -69,8 +77,9 @@ def main():
     show_default=True,
     help="Folder to write plan.ttl, plan.nt and plan.jsonld into.",
 )
+@shacl_option
 @_translate_errors
-def build(data, output):
+def build(data, output, shacl):
     """Validate the entity lists and write the RDF graph (ontology + instances).
 
     Nothing is written when any check fails.
@@ -80,7 +89,7 @@ def build(data, output):
     from .pipeline import build_checked
     from .serialize import write_graph
 
-    model, graph = build_checked(read_workspace(data))
+    model, graph = build_checked(read_workspace(data), shacl=shacl)
     paths = write_graph(graph, output)
     click.echo(
         f"{len(model.entities)} entities, {len(model.links)} links, {len(graph)} triples → "
@@ -90,15 +99,18 @@ def build(data, output):
 
 @main.command()
 @data_option
+@shacl_option
 @_translate_errors
-def validate(data):
+def validate(data, shacl):
     """Run every check of 'kg build' without writing anything."""
     from loaders.csv_lists import read_workspace
 
-    from .pipeline import build_checked
+    from .pipeline import SHACL_MAX_ENTITIES, build_checked
 
-    model, graph = build_checked(read_workspace(data))
-    click.echo(f"OK: {len(model.entities)} entities and {len(model.links)} links pass every check and the SHACL shapes")
+    model, graph = build_checked(read_workspace(data), shacl=shacl)
+    ran = shacl if shacl is not None else len(model.entities) <= SHACL_MAX_ENTITIES
+    shapes = "and the SHACL shapes" if ran else "(SHACL not run)"
+    click.echo(f"OK: {len(model.entities)} entities and {len(model.links)} links pass every check {shapes}")
 
 
 @main.command()
@@ -166,6 +178,29 @@ def locate(text, fmt):
     if not rows:
         raise KGError(f"'{text}' is not in the plan", hint="copy the words from data/source exactly")
     click.echo(render(rows, fmt))
+
+
+@main.command()
+@click.argument("n", type=click.IntRange(1, 10_000_000))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the workspace into.",
+)
+@click.option("--seed", type=int, default=42, show_default=True, help="The same seed gives the same lists.")
+@_translate_errors
+def synth(n, output, seed):
+    """Write a synthetic workspace of N entities shaped like the plan's lists (for benchmarks)."""
+    from loaders.workspace import write_workspace
+
+    from .synth import synthesize
+
+    output.mkdir(parents=True, exist_ok=True)
+    entities, links = synthesize(n, seed=seed)
+    write_workspace(output, entities, links)
+    click.echo(f"{len(entities)} entities, {len(links)} links → {output}; use it with --data {output}")
 
 
 @main.command()
@@ -433,8 +468,18 @@ def load(data, uri, username, password, database, replace, batch_size, fmt):
 
 @main.command()
 @click.option(
-    "--from-neo4j", "from_neo4j", is_flag=True, required=True, help="Read the graph out of Neo4j (or any Bolt server)."
+    "--from-neo4j",
+    "from_neo4j",
+    is_flag=True,
+    help="Read the graph out of Neo4j (or any Bolt server) and write it as RDF.",
 )
+@click.option(
+    "--neo4j-admin",
+    "admin_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the lists' graph as CSV files for 'neo4j-admin database import' into this folder.",
+)
+@data_option
 @neo4j_options
 @click.option(
     "-o",
@@ -442,11 +487,22 @@ def load(data, uri, username, password, database, replace, batch_size, fmt):
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("out/export"),
     show_default=True,
-    help="Folder to write plan.ttl, plan.nt and plan.jsonld into.",
+    help="With --from-neo4j: folder to write plan.ttl, plan.nt and plan.jsonld into.",
 )
 @_translate_errors
-def export(from_neo4j, uri, username, password, database, output):
-    """Read the graph back out of Neo4j and write it as RDF (the inverse of 'kg load')."""
+def export(from_neo4j, admin_dir, data, uri, username, password, database, output):
+    """Export the graph: out of Neo4j back to RDF (--from-neo4j), or as neo4j-admin import files (--neo4j-admin DIR)."""
+    if from_neo4j == (admin_dir is not None):
+        raise click.UsageError("say what to export: --from-neo4j or --neo4j-admin DIR (one of them)")
+    if admin_dir is not None:
+        from loaders.neo4j_admin import command, write_import_files
+
+        pg = _property_graph(data)
+        paths = write_import_files(pg, admin_dir)
+        click.echo(f"{len(pg.nodes)} nodes, {len(pg.rels)} relationships → " + ", ".join(str(p) for p in paths))
+        click.echo(f"Import with: {command()}")
+        return
+
     from loaders.neo4j_io import connect, read_graph
 
     from .build import build_graph

@@ -112,7 +112,7 @@ def test_round_trip_rdf_neo4j_rdf(runner, settings, plan_graph, tmp_path):
 def test_export_needs_its_source(runner):
     result = runner.invoke(main, ["export"])
     assert result.exit_code == 2
-    assert "Missing option '--from-neo4j'" in result.stderr
+    assert "say what to export: --from-neo4j or --neo4j-admin DIR" in result.stderr
 
 
 def test_wrong_password_is_reported_and_not_echoed(runner, neo4j_env):
