@@ -61,6 +61,17 @@ def shacl_option(func):
     )(func)
 
 
+def rdf_output_option(default: Path, help_text: str):
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=default,
+        show_default=True,
+        help=help_text,
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="tj-sti-plan-kg")
 def main():
@@ -69,14 +80,7 @@ def main():
 
 @main.command()
 @data_option
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Folder to write plan.ttl, plan.nt and plan.jsonld into.",
-)
+@rdf_output_option(Path("out"), "Folder to write plan.ttl, plan.nt and plan.jsonld into.")
 @shacl_option
 @_translate_errors
 def build(data, output, shacl):
@@ -483,14 +487,7 @@ def load(data, uri, username, password, database, replace, batch_size, fmt):
 )
 @data_option
 @neo4j_options
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out/export"),
-    show_default=True,
-    help="With --from-neo4j: folder to write plan.ttl, plan.nt and plan.jsonld into.",
-)
+@rdf_output_option(Path("out/export"), "With --from-neo4j: folder to write plan.ttl, plan.nt and plan.jsonld into.")
 @_translate_errors
 def export(from_neo4j, admin_dir, data, uri, username, password, database, output):
     """Export the graph: out of Neo4j back to RDF (--from-neo4j), or as neo4j-admin import files (--neo4j-admin DIR)."""
