@@ -305,8 +305,8 @@ def main() -> None:
             results["viz"] = viz_figures(args.runs)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    Path(args.output).write_text(report(results, args), encoding="utf-8")
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    Path(args.output).write_text(report(results, args), encoding="utf-8")
     print("wrote", args.output)
 
 
@@ -317,6 +317,17 @@ def exponent(points: list[tuple[float, float]]) -> float | None:
     ys = [math.log(y) for _, y in points]
     mx, my = statistics.mean(xs), statistics.mean(ys)
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+
+
+def _short_error(text: str) -> str:
+    """The Neo4j code and first words of an error, for a table cell."""
+    import re
+
+    code = re.search(r"neo4j_code: ([\w.]+)", text)
+    message = re.search(r"message: ([^}]*)", text)
+    if code:
+        return f"`{code[1]}`: {message[1][:90] if message else ''}"
+    return text[:120]
 
 
 def report(results: dict, args) -> str:
@@ -357,7 +368,7 @@ def report(results: dict, args) -> str:
     for f in sizes.values():
         load, ceiling = f["load"]["median"], f["ceiling"]["median"]
         rn = f["rdflib_neo4j"]
-        rn_text = f"{rn['seconds']:.2f} s" if rn["seconds"] else f"failed: {rn['error']}"
+        rn_text = f"{rn['seconds']:.2f} s" if rn["seconds"] else f"failed: {_short_error(rn['error'])}"
         ratio = f"{rn['seconds'] / load:.1f}×" if rn["seconds"] else "—"
         lines.append(
             f"| {f['entities']} | {f['links']} | {fmt(f['load'])} | {f['entities'] / load:.0f} | {f['links'] / load:.0f} | {fmt(f['ceiling'])} | {ceiling / load:.0%} | {rn_text} | {ratio} |"
@@ -403,6 +414,16 @@ def report(results: dict, args) -> str:
             else:
                 lines.append(f"| {v['nodes']} | {v['edges']} | refused: {v['note']} | — | — |")
         lines.append("")
+    errors = {f["rdflib_neo4j"]["error"] for f in sizes.values() if f["rdflib_neo4j"]["error"]}
+    if errors:
+        lines += [
+            "## rdflib-neo4j",
+            "",
+            "It could not load into this server; the exact error:",
+            "",
+            *(f"    {e}" for e in sorted(errors)),
+            "",
+        ]
     return "\n".join(lines) + "\n"
 
 
