@@ -443,10 +443,9 @@ def load(data, uri, username, password, database, replace, batch_size, fmt):
     """
     from loaders.neo4j_io import load as load_graph
 
-    from .mapping import to_property_graph
     from .render import render
 
-    target = to_property_graph(_plan_graph(data))
+    target = _property_graph(data)
     bar = None
 
     def progress(done, total):
@@ -551,9 +550,7 @@ def serve(data, port, password, database, root):
     from loaders.neo4j_io import Settings
     from loaders.neo4j_io import load as load_graph
 
-    from .mapping import to_property_graph
-
-    target = to_property_graph(_plan_graph(data))
+    target = _property_graph(data)
     server = BoltServer(password=password, port=port, database=database, root=root)
     click.echo(f"Starting ArcadeDB's Bolt server on 127.0.0.1:{port} …", err=True)
     with server:
@@ -731,9 +728,13 @@ def cypher(text, file, params, fmt, uri, username, password, database):
 
 
 def _property_graph(data):
-    from .mapping import to_property_graph
+    """The lists' property graph, straight from the checked rows (no RDF graph is built)."""
+    from loaders.csv_lists import read_workspace
 
-    return to_property_graph(_plan_graph(data))
+    from .checks import check
+    from .mapping import model_to_property_graph
+
+    return model_to_property_graph(check(read_workspace(data)))
 
 
 @main.command()

@@ -38,6 +38,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 from .checks import Model
 from .model import Entity, Excerpt, Link
 from .ontology import load_ontology
+from .source import section_index
 from .terms import OA, TJ, TJP
 
 __all__ = [
@@ -48,6 +49,8 @@ __all__ = [
     "rel_type",
     "link_name",
     "to_property_graph",
+    "model_to_property_graph",
+    "graph_to_model",
     "to_model",
     "kind_of_labels",
 ]
@@ -111,59 +114,121 @@ def kind_of_labels(labels) -> str:
     raise ValueError(f"labels {sorted(labels)} are not the chain of a kind of the ontology")
 
 
-def _provenance(graph: Graph, subject) -> dict:
-    props = {}
-    excerpt = graph.value(subject, PROV.wasDerivedFrom)
-    if excerpt is not None:
-        start = graph.value(excerpt, OA.start).toPython()
-        props.update(
-            section=str(graph.value(graph.value(excerpt, TJP.inSection), TJP.sectionPath)),
-            quote=str(graph.value(excerpt, OA.exact)),
-            quote_start=start,
-            quote_end=graph.value(excerpt, OA.end).toPython(),
-        )
-    for prop, key in ((TJP.curationNote, "curation_note"), (SKOS.editorialNote, "editorial_note")):
-        value = graph.value(subject, prop)
-        if value is not None:
-            props[key] = str(value)
-    return props
-
-
 def to_property_graph(graph: Graph) -> PropertyGraph:
     """Map the entities and links of an RDF graph built by :mod:`kg.build`."""
+    return model_to_property_graph(graph_to_model(graph))
+
+
+def model_to_property_graph(model: Model) -> PropertyGraph:
+    """The mapping itself, from checked entities and links (what the RDF graph is built from).
+
+    ``kg load`` uses it directly, without building the RDF graph first.
+    """
+    from .terms import entity_iri
+
     onto = load_ontology()
+    index = section_index()
     pg = PropertyGraph()
-    entities = []
-    for kind in onto.kinds.values():
-        for subject in graph.subjects(RDF.type, kind.iri):
-            if isinstance(subject, URIRef) and str(subject).startswith(str(TJ)):
-                entities.append((str(subject), subject, kind))
-    for uri, subject, kind in sorted(entities, key=lambda item: item[0]):
-        labels = {lit.language: str(lit) for lit in graph.objects(subject, RDFS.label)}
+
+    def provenance(excerpt: Excerpt | None, note: str) -> dict:
+        props = {}
+        if excerpt is not None:
+            props.update(
+                section=index.at(excerpt.start).label,
+                quote=excerpt.text,
+                quote_start=excerpt.start,
+                quote_end=excerpt.end,
+            )
+        if note:
+            props["editorial_note" if excerpt is not None else "curation_note"] = note
+        return props
+
+    for entity in sorted(model.entities.values(), key=lambda e: str(entity_iri(e.id))):
+        uri = str(entity_iri(entity.id))
         props = {
             "uri": uri,
-            "id": str(graph.value(subject, DCTERMS.identifier)),
-            "name_zh": labels.get("zh"),
-            "name_en": labels.get("en"),
-            "aliases": sorted(str(a) for a in graph.objects(subject, SKOS.altLabel)) or None,
-            "notation": _text(graph.value(subject, SKOS.notation)),
-            "unit": _text(graph.value(subject, TJP.unit)),
-            "baseline_value": _number(graph.value(subject, TJP.baselineValue)),
-            "baseline_year": _number(graph.value(subject, TJP.baselineYear)),
-            "target_value": _number(graph.value(subject, TJP.targetValue)),
-            "target_year": _number(graph.value(subject, TJP.targetYear)),
-            **_provenance(graph, subject),
+            "id": entity.id,
+            "name_zh": entity.name_zh,
+            "name_en": entity.name_en,
+            "aliases": sorted(entity.aliases) or None,
+            "notation": entity.notation or None,
         }
-        pg.nodes[uri] = Node(uri, (RESOURCE_LABEL, *kind.chain), {k: v for k, v in props.items() if v is not None})
-    rels = []
-    for statement in graph.subjects(RDF.type, RDF.Statement):
-        start, predicate, end = (graph.value(statement, p) for p in (RDF.subject, RDF.predicate, RDF.object))
-        link = str(predicate).rsplit("#", 1)[-1]
-        if link in onto.links and str(start) in pg.nodes and str(end) in pg.nodes:
-            rels.append(Rel(str(start), rel_type(link), str(end), _provenance(graph, statement)))
+        if entity.kind == "Indicator":
+            props.update(
+                unit=entity.unit,
+                baseline_value=float(entity.value_2020),
+                baseline_year=2020,
+                target_value=float(entity.value_2025),
+                target_year=2025,
+            )
+        props.update(provenance(entity.excerpt, entity.note))
+        chain = onto.kind(entity.kind).chain
+        pg.nodes[uri] = Node(uri, (RESOURCE_LABEL, *chain), {k: v for k, v in props.items() if v is not None})
+    rels = [
+        Rel(
+            str(entity_iri(link.subject)),
+            rel_type(link.predicate),
+            str(entity_iri(link.object)),
+            provenance(link.excerpt, link.note),
+        )
+        for link in model.links
+    ]
     for rel in sorted(rels, key=lambda r: r.key):
         pg.rels[rel.key] = rel
     return pg
+
+
+def _excerpt_of(graph: Graph, subject) -> Excerpt | None:
+    excerpt = graph.value(subject, PROV.wasDerivedFrom)
+    if excerpt is None:
+        return None
+    start, end = graph.value(excerpt, OA.start).toPython(), graph.value(excerpt, OA.end).toPython()
+    return Excerpt(start, end, str(graph.value(excerpt, OA.exact)))
+
+
+def _note_of(graph: Graph, subject) -> str:
+    for prop in (TJP.curationNote, SKOS.editorialNote):
+        value = graph.value(subject, prop)
+        if value is not None:
+            return str(value)
+    return ""
+
+
+def graph_to_model(graph: Graph) -> Model:
+    """The entities and links an RDF graph in the ontology's terms holds (the inverse of :func:`kg.build.build_graph`)."""
+    onto = load_ontology()
+    model = Model()
+    found = []
+    for name, kind in onto.kinds.items():
+        for subject in graph.subjects(RDF.type, kind.iri):
+            if isinstance(subject, URIRef) and str(subject).startswith(str(TJ)):
+                found.append((str(subject), subject, name))
+    ids = {}
+    for uri, subject, kind in sorted(found, key=lambda item: item[0]):
+        labels = {lit.language: str(lit) for lit in graph.objects(subject, RDFS.label)}
+        entity_id = str(graph.value(subject, DCTERMS.identifier) or uri.rsplit("/", 1)[-1])
+        ids[uri] = entity_id
+        model.entities[entity_id] = Entity(
+            entity_id,
+            kind,
+            labels.get("zh", ""),
+            labels.get("en", ""),
+            tuple(sorted(str(a) for a in graph.objects(subject, SKOS.altLabel))),
+            _excerpt_of(graph, subject),
+            _note_of(graph, subject),
+            _text(graph.value(subject, SKOS.notation)) or "",
+            _text(graph.value(subject, TJP.unit)) or "",
+            _decimal_text(_number(graph.value(subject, TJP.baselineValue))),
+            _decimal_text(_number(graph.value(subject, TJP.targetValue))),
+        )
+    for statement in sorted(graph.subjects(RDF.type, RDF.Statement)):
+        start, predicate, end = (graph.value(statement, p) for p in (RDF.subject, RDF.predicate, RDF.object))
+        link = str(predicate).rsplit("#", 1)[-1]
+        if link in onto.links and str(start) in ids and str(end) in ids:
+            model.links.append(
+                Link(ids[str(start)], link, ids[str(end)], _excerpt_of(graph, statement), _note_of(graph, statement))
+            )
+    return model
 
 
 def to_model(pg: PropertyGraph) -> Model:

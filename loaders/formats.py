@@ -510,9 +510,9 @@ def _remote_context(text: str) -> str | None:
 
 
 def _records_from_graph(graph, label: str):
-    from kg.mapping import to_model, to_property_graph
+    from kg.mapping import graph_to_model
 
-    model = to_model(to_property_graph(graph))
+    model = graph_to_model(graph)
     records = []
     for number, entity in enumerate(model.entities.values(), start=1):
         values = {
