@@ -193,8 +193,3 @@ def _add_link(graph: Graph, link: Link, done: set[URIRef]) -> None:
     graph.add((statement, RDF.predicate, predicate))
     graph.add((statement, RDF.object, obj))
     _add_provenance(graph, statement, link.excerpt, link.note, done)
-
-
-def top_domains(graph: Graph) -> list[URIRef]:
-    """Domains without a broader domain (the scheme's top concepts)."""
-    return sorted(d for d in graph.subjects(RDF.type, TJP.TechnologyDomain) if graph.value(d, TJP.broader) is None)

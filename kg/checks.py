@@ -302,8 +302,7 @@ class _Checker:
 
     def cycles(self, model: Model) -> None:
         """The domain taxonomy and place hierarchy must not loop."""
-        order = {id(link): i for i, link in enumerate(model.links)}
-        order = _IdentityOrder(order)
+        order = {id(link): i for i, link in enumerate(model.links)}  # links are equal by value: key by identity
         for predicate in ("broader", "locatedIn", "partOf", "subOrganizationOf"):
             parents: dict[str, list[Link]] = {}
             for link in model.links:
@@ -315,20 +314,10 @@ class _Checker:
                 if cycle and not reported & {link.subject for link in cycle}:
                     reported.update(link.subject for link in cycle)
                     path = " → ".join([*(link.subject for link in cycle), cycle[0].subject])
-                    last = max(cycle, key=order.__getitem__)  # report at the row that comes last
+                    last = max(cycle, key=lambda link: order[id(link)])  # report at the row that comes last
                     self.error(
                         last.row, "object", f"{predicate} links form a cycle: {path}", "remove one of these links"
                     )
-
-
-class _IdentityOrder:
-    """Position of a link in the lists, by identity (links are equal by value)."""
-
-    def __init__(self, positions: dict[int, int]):
-        self.positions = positions
-
-    def __getitem__(self, link) -> int:
-        return self.positions[id(link)]
 
 
 def _find_cycle(start: str, parents: dict[str, list[Link]]) -> list[Link] | None:
