@@ -72,6 +72,14 @@ def rdf_output_option(default: Path, help_text: str):
     )
 
 
+def _write_rdf(graph, output: Path, counts: str) -> None:
+    """Write the graph as Turtle, N-Triples and JSON-LD, and say what was written where."""
+    from .serialize import write_graph
+
+    paths = write_graph(graph, output)
+    click.echo(f"{counts}, {len(graph)} triples → " + ", ".join(str(p) for p in paths))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="tj-sti-plan-kg")
 def main():
@@ -91,14 +99,9 @@ def build(data, output, shacl):
     from loaders.csv_lists import read_workspace
 
     from .pipeline import build_checked
-    from .serialize import write_graph
 
     model, graph = build_checked(read_workspace(data), shacl=shacl)
-    paths = write_graph(graph, output)
-    click.echo(
-        f"{len(model.entities)} entities, {len(model.links)} links, {len(graph)} triples → "
-        + ", ".join(str(p) for p in paths)
-    )
+    _write_rdf(graph, output, f"{len(model.entities)} entities, {len(model.links)} links")
 
 
 @main.command()
@@ -505,7 +508,6 @@ def export(from_neo4j, admin_dir, data, uri, username, password, database, outpu
 
     from .build import build_graph
     from .mapping import to_model
-    from .serialize import write_graph
 
     settings = _settings(uri, username, password, database)
     driver = connect(settings)
@@ -513,12 +515,7 @@ def export(from_neo4j, admin_dir, data, uri, username, password, database, outpu
         pg = read_graph(driver, settings.database)
     finally:
         driver.close()
-    graph = build_graph(to_model(pg))
-    paths = write_graph(graph, output)
-    click.echo(
-        f"{len(pg.nodes)} nodes, {len(pg.rels)} relationships, {len(graph)} triples → "
-        + ", ".join(str(p) for p in paths)
-    )
+    _write_rdf(build_graph(to_model(pg)), output, f"{len(pg.nodes)} nodes, {len(pg.rels)} relationships")
 
 
 @main.command()

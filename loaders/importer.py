@@ -144,6 +144,11 @@ def _clean_name(text: str) -> str:
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
 
 
+def _describe(changes: dict) -> str:
+    """``field 'old' → 'new'; …`` for a conflict message."""
+    return "; ".join(f"{field} '{old}' → '{new}'" for field, (old, new) in changes.items())
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", normalise(text)).strip("-")
 
@@ -375,7 +380,7 @@ def _merge(
             skipped.append(f"{row.file}:{row.line}: kept '{entity_id}' as it was ({', '.join(changes)} differ)")
             continue
         if on_conflict == "fail":
-            detail = "; ".join(f"{k} '{a}' → '{b}'" for k, (a, b) in changes.items())
+            detail = _describe(changes)
             errors.append(
                 EntityListError(
                     row.file,
@@ -443,7 +448,7 @@ def _merge_links(
         if on_conflict == "skip":
             skipped.append(f"{row.file}:{row.line}: kept the link {' '.join(k)} as it was")
         elif on_conflict == "fail":
-            detail = "; ".join(f"{c} '{a}' → '{b}'" for c, (a, b) in changes.items())
+            detail = _describe(changes)
             errors.append(
                 EntityListError(
                     row.file,
