@@ -8,6 +8,7 @@ result. Exit codes: 0 success, 1 a problem in the data or the environment
 from __future__ import annotations
 
 import functools
+import io
 import shutil
 import sys
 from pathlib import Path
@@ -286,7 +287,9 @@ def import_(files, data, kind, dry_run, on_conflict, encoding, sheet, source, ma
     from .diff import diff_lists, is_empty, rows_for_display, summary
 
     workspace = _workspace(data)
-    with click.progressbar(length=1, label="Checking", file=sys.stderr) as bar:
+    # On a terminal only: elsewhere click prints the bare label with no line end.
+    bar_stream = sys.stderr if sys.stderr.isatty() else io.StringIO()
+    with click.progressbar(length=1, label="Checking", file=bar_stream) as bar:
 
         def progress(done, total):
             bar.length = max(total, 1)
