@@ -73,6 +73,11 @@ def rdf_output_option(default: Path, help_text: str):
     )
 
 
+def _progress_stream():
+    """Where progress bars go: the terminal, or nowhere (off a terminal click prints a bare label)."""
+    return sys.stderr if sys.stderr.isatty() else io.StringIO()
+
+
 def _write_rdf(graph, output: Path, counts: str) -> None:
     """Write the graph as Turtle, N-Triples and JSON-LD, and say what was written where."""
     from .serialize import write_graph
@@ -287,9 +292,7 @@ def import_(files, data, kind, dry_run, on_conflict, encoding, sheet, source, ma
     from .diff import diff_lists, is_empty, rows_for_display, summary
 
     workspace = _workspace(data)
-    # On a terminal only: elsewhere click prints the bare label with no line end.
-    bar_stream = sys.stderr if sys.stderr.isatty() else io.StringIO()
-    with click.progressbar(length=1, label="Checking", file=bar_stream) as bar:
+    with click.progressbar(length=1, label="Checking", file=_progress_stream()) as bar:
 
         def progress(done, total):
             bar.length = max(total, 1)
@@ -457,7 +460,7 @@ def load(data, uri, username, password, database, replace, batch_size, fmt):
     def progress(done, total):
         nonlocal bar
         if bar is None and total:
-            bar = click.progressbar(length=total, label="Writing", file=sys.stderr)
+            bar = click.progressbar(length=total, label="Writing", file=_progress_stream())
             bar.__enter__()
         if bar is not None:
             bar.update(done - bar.pos)
