@@ -302,35 +302,60 @@ class _Checker:
 
     def cycles(self, model: Model) -> None:
         """The domain taxonomy and place hierarchy must not loop."""
-        order = {id(link): i for i, link in enumerate(model.links)}  # links are equal by value: key by identity
-        for predicate in ("broader", "locatedIn", "partOf", "subOrganizationOf"):
-            parents: dict[str, list[Link]] = {}
-            for link in model.links:
-                if link.predicate == predicate:
-                    parents.setdefault(link.subject, []).append(link)
-            reported: set[str] = set()
-            for start in parents:
-                cycle = _find_cycle(start, parents)
-                if cycle and not reported & {link.subject for link in cycle}:
-                    reported.update(link.subject for link in cycle)
-                    path = " → ".join([*(link.subject for link in cycle), cycle[0].subject])
-                    last = max(cycle, key=lambda link: order[id(link)])  # report at the row that comes last
-                    self.error(
-                        last.row, "object", f"{predicate} links form a cycle: {path}", "remove one of these links"
-                    )
+        hierarchies: dict[str, dict[str, list[Link]]] = {
+            p: {} for p in ("broader", "locatedIn", "partOf", "subOrganizationOf")
+        }
+        for link in model.links:
+            parents = hierarchies.get(link.predicate)
+            if parents is not None:
+                parents.setdefault(link.subject, []).append(link)
+        order: dict[int, int] = {}  # links are equal by value: key by identity
+        for predicate, parents in hierarchies.items():
+            for cycle in _cycles(parents):
+                order = order or {id(link): i for i, link in enumerate(model.links)}
+                path = " → ".join([*(link.subject for link in cycle), cycle[0].subject])
+                last = max(cycle, key=lambda link: order[id(link)])  # report at the row that comes last
+                self.error(last.row, "object", f"{predicate} links form a cycle: {path}", "remove one of these links")
 
 
-def _find_cycle(start: str, parents: dict[str, list[Link]]) -> list[Link] | None:
-    """The links of a cycle through ``start``, if there is one."""
-    stack: list[tuple[str, list[Link]]] = [(start, [])]
-    while stack:
-        node, links = stack.pop()
-        for link in parents.get(node, []):
-            if link.object == start:
-                return [*links, link]
-            if all(link.object != seen.subject for seen in links):
-                stack.append((link.object, [*links, link]))
-    return None
+def _cycles(parents: dict[str, list[Link]]) -> list[list[Link]]:
+    """Cycles of the ``subject → object`` graph, each once, found by one depth-first search
+    (linear in the links); each cycle starts at the first of its nodes that the search reached.
+
+    >>> a, b = Link("a", "broader", "b"), Link("b", "broader", "a")
+    >>> [[link.subject for link in cycle] for cycle in _cycles({"a": [a], "b": [b]})]
+    [['a', 'b']]
+    """
+    done: set[str] = set()
+    found: list[list[Link]] = []
+    reported: set[str] = set()
+    for root in parents:
+        if root in done:
+            continue
+        path: list[Link] = []  # links from root to the node on top of the stack
+        on_path = {root: 0}  # node → its depth on the path
+        stack = [(root, iter(parents.get(root, ())))]
+        while stack:
+            node, todo = stack[-1]
+            link = next(todo, None)
+            if link is None:
+                stack.pop()
+                done.add(node)
+                del on_path[node]
+                if path:
+                    path.pop()
+                continue
+            target = link.object
+            if target in on_path:
+                cycle = [*path[on_path[target] :], link]
+                if not reported & {step.subject for step in cycle}:
+                    reported.update(step.subject for step in cycle)
+                    found.append(cycle)
+            elif target not in done:
+                path.append(link)
+                on_path[target] = len(path)
+                stack.append((target, iter(parents.get(target, ()))))
+    return found
 
 
 def _suggest(value: str, options) -> str | None:

@@ -61,7 +61,7 @@ REQUIRED_ENTITY_COLUMNS = ("id", "kind", "name_zh", "name_en")
 REQUIRED_LINK_COLUMNS = ("subject", "predicate", "object")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One row of an entity list, with where it came from.
 
@@ -90,7 +90,7 @@ class Lists:
     links_file: str = LINKS_FILE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Excerpt:
     """A verbatim excerpt of the plan: ``text == plan[start:end]``."""
 
@@ -99,7 +99,7 @@ class Excerpt:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A checked entity."""
 
@@ -121,7 +121,7 @@ class Entity:
         return (self.name_zh, self.name_en, *self.aliases)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A checked link between two entities, by id."""
 
