@@ -150,14 +150,12 @@ def percentiles(values: list[float]) -> tuple[float, float]:
 
 
 def query_latency(ws: Path, settings, repeats: int) -> list[dict]:
-    from kg.mapping import to_property_graph  # noqa: F401 - warms imports
-    from kg.pipeline import build_checked
+    from kg.checks import check
     from kg.queries import catalogue, resolve
     from kg.sparql import SparqlEngine
     from loaders.neo4j_io import ReadSession
 
-    _, graph = build_checked(read_workspace(ws), shacl=False)
-    engine = SparqlEngine(graph)
+    engine = SparqlEngine.from_model(check(read_workspace(ws)))
     rows = []
     with ReadSession(settings) as session:
         for query in catalogue().values():
@@ -183,8 +181,8 @@ def query_latency(ws: Path, settings, repeats: int) -> list[dict]:
 def viz_figures(runs: int) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
-    from kg.mapping import to_property_graph
-    from kg.pipeline import build_checked
+    from kg.checks import check
+    from kg.mapping import model_to_property_graph
     from viz.html import render, write_page
 
     out = []
@@ -195,7 +193,7 @@ def viz_figures(runs: int) -> list[dict]:
         )
         for n in (500, 2000, 10000):
             ws = workspace(max(0, n - 300), Path(tmp) / f"v{n}")
-            pg = to_property_graph(build_checked(read_workspace(ws), shacl=False)[1])
+            pg = model_to_property_graph(check(read_workspace(ws)))
             nodes = list(pg.nodes)[:n]
             part = type(pg)()
             part.nodes = {u: pg.nodes[u] for u in nodes}
@@ -241,8 +239,8 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    from kg.mapping import to_property_graph
-    from kg.pipeline import build_checked
+    from kg.checks import check
+    from kg.mapping import model_to_property_graph
     from loaders.bolt_server import USERNAME, BoltServer
     from loaders.neo4j_io import Settings
 
@@ -269,7 +267,7 @@ def main() -> None:
                 figure["build"] = stats([b[0] for b in build])
                 figure["build_rss_mb"] = max(b[1] for b in build) / 1024
                 print(n, "build", fmt(figure["build"]), f"{figure['build_rss_mb']:.0f} MB", flush=True)
-                pg = to_property_graph(build_checked(lists, shacl=False)[1])
+                pg = model_to_property_graph(check(lists))
                 loads, ceilings = [], []
                 for _ in range(args.runs):
                     clear(settings)

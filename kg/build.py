@@ -1,11 +1,20 @@
-"""Turn checked entities and links into one RDF graph: the ontology plus the plan's instances.
+"""Turn checked entities and links into RDF: the ontology plus the plan's instances, as N-Triples lines.
 
-Every IRI is minted from stable ids and offsets (no blank nodes), so the same
-lists always give the same graph, and the writers give the same bytes.
+The triples are produced as a stream of N-Triples lines, in a fixed order
+(ontology, document, sections, entities in list order, links in list order),
+so that a graph of a million entities is written without holding it in memory,
+and the same lists always give the same bytes. Every IRI is minted from stable
+ids and offsets (no blank nodes). :func:`build_graph` parses the same lines into
+an rdflib graph for what needs one (SHACL, the Python API).
 
 >>> from kg.model import Entity, Excerpt
 >>> from kg.checks import Model
 >>> model = Model({"tianjin": Entity("tianjin", "Region", "天津", "Tianjin", excerpt=Excerpt(0, 2, "天津"))})
+>>> for line in triples(model, with_ontology=False):
+...     if "#label" in line and "/id/tianjin>" in line:
+...         print(line, end="")
+<https://w3id.org/tj-sti-plan/id/tianjin> <http://www.w3.org/2000/01/rdf-schema#label> "天津"@zh .
+<https://w3id.org/tj-sti-plan/id/tianjin> <http://www.w3.org/2000/01/rdf-schema#label> "Tianjin"@en .
 >>> graph = build_graph(model)
 >>> (entity_iri("tianjin"), RDF.type, TJP.Region) in graph
 True
@@ -13,9 +22,11 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from .checks import Model
@@ -26,6 +37,7 @@ from .source import SOURCE_FILE, plan_sha256, section_index
 from .terms import OA, PREFIXES, TJ, TJP, entity_iri
 
 __all__ = [
+    "triples",
     "build_graph",
     "excerpt_iri",
     "section_iri",
@@ -41,20 +53,24 @@ HAIHE_SCHEME = TJ["haihe-directions"]
 _BOX_SLUG = {"专栏": "box", "表": "table"}
 
 
+def triples(model: Model, *, with_ontology: bool = True) -> Iterator[str]:
+    """The graph of the model as N-Triples lines (each ending in a newline), each triple once."""
+    if with_ontology:
+        yield from _ontology_lines()
+    yield from _document_lines()
+    excerpts: set[tuple[int, int]] = set()
+    for entity in model.entities.values():
+        yield from _entity_lines(entity, excerpts)
+    for link in model.links:
+        yield from _link_lines(link, excerpts)
+
+
 def build_graph(model: Model, *, with_ontology: bool = True) -> Graph:
-    """The RDF graph of the model (with the ontology's triples unless told otherwise)."""
+    """The same triples as :func:`triples`, in an rdflib graph with the project's prefixes."""
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True)
-    if with_ontology:
-        for triple in load_ontology().graph:
-            graph.add(triple)
-    _add_document(graph)
-    excerpts: set[URIRef] = set()
-    for entity in model.entities.values():
-        _add_entity(graph, entity, excerpts)
-    for link in model.links:
-        _add_link(graph, link, excerpts)
+    graph.parse(data="".join(triples(model, with_ontology=with_ontology)), format="nt")
     return graph
 
 
@@ -97,99 +113,142 @@ def _section_step(step: str) -> str:
     raise ValueError(step)
 
 
-def _add_document(graph: Graph) -> None:
-    graph.add((PLAN, RDF.type, PROV.Entity))
-    graph.add((PLAN, DCTERMS.title, Literal("天津市科技创新“十四五”规划", lang="zh")))
-    graph.add(
-        (PLAN, DCTERMS.title, Literal("Tianjin 14th Five-Year Plan for Science and Technology Innovation", lang="en"))
-    )
-    graph.add((PLAN, DCTERMS.publisher, Literal("天津市人民政府办公厅", lang="zh")))
-    graph.add((PLAN, DCTERMS.issued, Literal("2021-08-08", datatype=XSD.date)))
-    graph.add((PLAN, DCTERMS.identifier, Literal(f"sha256:{plan_sha256()}")))
-    graph.add((PLAN, DCTERMS.source, Literal(f"data/source/{SOURCE_FILE}")))
-    graph.add((DOMAIN_SCHEME, RDF.type, SKOS.ConceptScheme))
-    graph.add((DOMAIN_SCHEME, RDFS.label, Literal("重点研发领域方向", lang="zh")))
-    graph.add((DOMAIN_SCHEME, RDFS.label, Literal("Key R&D domains (chapter 2)", lang="en")))
-    graph.add((HAIHE_SCHEME, RDF.type, SKOS.ConceptScheme))
-    graph.add((HAIHE_SCHEME, RDFS.label, Literal("海河实验室重点领域方向", lang="zh")))
-    graph.add((HAIHE_SCHEME, RDFS.label, Literal("Key directions of the Haihe Laboratory (column 1)", lang="en")))
-    for section in section_index().sections:
-        iri = section_iri(section)
-        graph.add((iri, RDF.type, TJP.Section))
-        graph.add((iri, TJP.sectionPath, Literal(section.label)))
-        if section.title:
-            graph.add((iri, RDFS.label, Literal(section.title, lang="zh")))
-        graph.add((iri, OA.start, Literal(section.start)))
-        graph.add((iri, OA.end, Literal(section.end)))
-        parent = section_iri(section.parent) if section.parent is not None else PLAN
-        graph.add((iri, DCTERMS.isPartOf, parent))
+# N-Triples terms -------------------------------------------------------------
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_TYPE = f"<{RDF.type}>"
+_ZH_RANGE = ("\u3400", "\u9fff")
 
 
-def _add_excerpt(graph: Graph, excerpt: Excerpt, done: set[URIRef]) -> URIRef:
-    iri = excerpt_iri(excerpt)
-    if iri not in done:
-        done.add(iri)
-        graph.add((iri, RDF.type, TJP.Excerpt))
-        graph.add((iri, OA.exact, Literal(excerpt.text)))
-        graph.add((iri, OA.start, Literal(excerpt.start)))
-        graph.add((iri, OA.end, Literal(excerpt.end)))
-        graph.add((iri, DCTERMS.isPartOf, PLAN))
-        graph.add((iri, TJP.inSection, section_iri(section_index().at(excerpt.start))))
-    return iri
+def _text(value: str) -> str:
+    """A plain (xsd:string) literal."""
+    return f'"{value.translate(_ESCAPES)}"'
 
 
-def _add_provenance(graph: Graph, subject: URIRef, excerpt: Excerpt | None, note: str, done: set[URIRef]) -> None:
-    if excerpt is not None:
-        graph.add((subject, PROV.wasDerivedFrom, _add_excerpt(graph, excerpt, done)))
-        if note:  # a remark on a quoted fact, not a curation note
-            graph.add((subject, SKOS.editorialNote, Literal(note)))
-    elif note:
-        graph.add((subject, TJP.curationNote, Literal(note)))
+def _lang(value: str, lang: str | None = None) -> str:
+    """A language-tagged literal; the tag is guessed (zh if any CJK character) when not given."""
+    if lang is None:
+        lang = "zh" if any(_ZH_RANGE[0] <= ch <= _ZH_RANGE[1] for ch in value) else "en"
+    return f'"{value.translate(_ESCAPES)}"@{lang}'
 
 
-def _lang(text: str) -> str:
-    return "zh" if any("\u3400" <= ch <= "\u9fff" for ch in text) else "en"
+def _typed(value: str, datatype: URIRef) -> str:
+    return f'"{value.translate(_ESCAPES)}"^^<{datatype}>'
 
 
-def _add_entity(graph: Graph, entity: Entity, done: set[URIRef]) -> None:
-    iri = entity_iri(entity.id)
-    graph.add((iri, RDF.type, TJP[entity.kind]))
-    graph.add((iri, DCTERMS.identifier, Literal(entity.id)))
-    graph.add((iri, RDFS.label, Literal(entity.name_zh, lang="zh")))
-    graph.add((iri, RDFS.label, Literal(entity.name_en, lang="en")))
-    for alias in entity.aliases:
-        graph.add((iri, SKOS.altLabel, Literal(alias, lang=_lang(alias))))
-    if entity.notation:
-        graph.add((iri, SKOS.notation, Literal(entity.notation)))
-    _add_provenance(graph, iri, entity.excerpt, entity.note, done)
-    if entity.kind == "TechnologyDomain":
-        graph.add((iri, SKOS.inScheme, DOMAIN_SCHEME))
-    elif entity.kind == "ResearchDirection":
-        graph.add((iri, SKOS.inScheme, HAIHE_SCHEME))
-    elif entity.kind == "Indicator":
-        graph.add((iri, TJP.unit, Literal(entity.unit)))
-        graph.add((iri, TJP.baselineValue, _decimal(entity.value_2020)))
-        graph.add((iri, TJP.baselineYear, Literal("2020", datatype=XSD.gYear)))
-        graph.add((iri, TJP.targetValue, _decimal(entity.value_2025)))
-        graph.add((iri, TJP.targetYear, Literal("2025", datatype=XSD.gYear)))
+def _int(value: int) -> str:
+    return f'"{value}"^^<{XSD.integer}>'
 
 
-def _decimal(value: str) -> Literal:
+def _decimal(value: str) -> str:
     """An xsd:decimal in canonical form (always with a point), as every serialisation reads it back."""
     text = format(Decimal(value), "f")
-    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+    return _typed(text if "." in text else text + ".0", XSD.decimal)
 
 
-def _add_link(graph: Graph, link: Link, done: set[URIRef]) -> None:
-    subject, obj = entity_iri(link.subject), entity_iri(link.object)
+def _line(subject: str, predicate: URIRef, obj: str) -> str:
+    return f"{subject} <{predicate}> {obj} .\n"
+
+
+# The parts of the graph -----------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _ontology_lines() -> tuple[str, ...]:
+    text = load_ontology().graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return tuple(sorted({line + "\n" for line in text.splitlines() if line.strip()}))
+
+
+def _document_lines() -> Iterator[str]:
+    plan = f"<{PLAN}>"
+    yield _line(plan, RDF.type, f"<{PROV.Entity}>")
+    yield _line(plan, DCTERMS.title, _lang("天津市科技创新“十四五”规划", "zh"))
+    yield _line(plan, DCTERMS.title, _lang("Tianjin 14th Five-Year Plan for Science and Technology Innovation", "en"))
+    yield _line(plan, DCTERMS.publisher, _lang("天津市人民政府办公厅", "zh"))
+    yield _line(plan, DCTERMS.issued, _typed("2021-08-08", XSD.date))
+    yield _line(plan, DCTERMS.identifier, _text(f"sha256:{plan_sha256()}"))
+    yield _line(plan, DCTERMS.source, _text(f"data/source/{SOURCE_FILE}"))
+    for scheme, zh, en in (
+        (DOMAIN_SCHEME, "重点研发领域方向", "Key R&D domains (chapter 2)"),
+        (HAIHE_SCHEME, "海河实验室重点领域方向", "Key directions of the Haihe Laboratory (column 1)"),
+    ):
+        yield _line(f"<{scheme}>", RDF.type, f"<{SKOS.ConceptScheme}>")
+        yield _line(f"<{scheme}>", RDFS.label, _lang(zh, "zh"))
+        yield _line(f"<{scheme}>", RDFS.label, _lang(en, "en"))
+    for section in section_index().sections:
+        iri = f"<{section_iri(section)}>"
+        yield _line(iri, RDF.type, f"<{TJP.Section}>")
+        yield _line(iri, TJP.sectionPath, _text(section.label))
+        if section.title:
+            yield _line(iri, RDFS.label, _lang(section.title, "zh"))
+        yield _line(iri, OA.start, _int(section.start))
+        yield _line(iri, OA.end, _int(section.end))
+        parent = section_iri(section.parent) if section.parent is not None else PLAN
+        yield _line(iri, DCTERMS.isPartOf, f"<{parent}>")
+
+
+def _excerpt_lines(excerpt: Excerpt, done: set[tuple[int, int]]) -> Iterator[str]:
+    key = (excerpt.start, excerpt.end)
+    if key in done:
+        return
+    done.add(key)
+    iri = f"<{excerpt_iri(excerpt)}>"
+    yield _line(iri, RDF.type, f"<{TJP.Excerpt}>")
+    yield _line(iri, OA.exact, _text(excerpt.text))
+    yield _line(iri, OA.start, _int(excerpt.start))
+    yield _line(iri, OA.end, _int(excerpt.end))
+    yield _line(iri, DCTERMS.isPartOf, f"<{PLAN}>")
+    yield _line(iri, TJP.inSection, f"<{_section_at(excerpt.start)}>")
+
+
+@lru_cache(maxsize=4096)
+def _section_at(offset: int) -> URIRef:
+    return section_iri(section_index().at(offset))
+
+
+def _provenance_lines(subject: str, excerpt: Excerpt | None, note: str, done: set) -> Iterator[str]:
+    if excerpt is not None:
+        yield from _excerpt_lines(excerpt, done)
+        yield _line(subject, PROV.wasDerivedFrom, f"<{excerpt_iri(excerpt)}>")
+        if note:  # a remark on a quoted fact, not a curation note
+            yield _line(subject, SKOS.editorialNote, _text(note))
+    elif note:
+        yield _line(subject, TJP.curationNote, _text(note))
+
+
+def _entity_lines(entity: Entity, done: set) -> Iterator[str]:
+    iri = f"<{entity_iri(entity.id)}>"
+    yield f"{iri} {_TYPE} <{TJP[entity.kind]}> .\n"
+    yield _line(iri, DCTERMS.identifier, _text(entity.id))
+    yield _line(iri, RDFS.label, _lang(entity.name_zh, "zh"))
+    yield _line(iri, RDFS.label, _lang(entity.name_en, "en"))
+    for alias in dict.fromkeys(entity.aliases):
+        yield _line(iri, SKOS.altLabel, _lang(alias))
+    if entity.notation:
+        yield _line(iri, SKOS.notation, _text(entity.notation))
+    yield from _provenance_lines(iri, entity.excerpt, entity.note, done)
+    if entity.kind == "TechnologyDomain":
+        yield _line(iri, SKOS.inScheme, f"<{DOMAIN_SCHEME}>")
+    elif entity.kind == "ResearchDirection":
+        yield _line(iri, SKOS.inScheme, f"<{HAIHE_SCHEME}>")
+    elif entity.kind == "Indicator":
+        yield _line(iri, TJP.unit, _text(entity.unit))
+        yield _line(iri, TJP.baselineValue, _decimal(entity.value_2020))
+        yield _line(iri, TJP.baselineYear, _typed("2020", XSD.gYear))
+        yield _line(iri, TJP.targetValue, _decimal(entity.value_2025))
+        yield _line(iri, TJP.targetYear, _typed("2025", XSD.gYear))
+
+
+def _link_lines(link: Link, done: set) -> Iterator[str]:
+    subject, obj = f"<{entity_iri(link.subject)}>", f"<{entity_iri(link.object)}>"
     predicate = TJP[link.predicate]
-    graph.add((subject, predicate, obj))
+    yield _line(subject, predicate, obj)
     if link.predicate == "broader":
         # Written for generic SKOS tools, which do not read sub-properties.
-        graph.add((subject, SKOS.broader, obj))
-    statement = statement_iri(link)
-    graph.add((statement, RDF.type, RDF.Statement))
-    graph.add((statement, RDF.subject, subject))
-    graph.add((statement, RDF.predicate, predicate))
-    graph.add((statement, RDF.object, obj))
-    _add_provenance(graph, statement, link.excerpt, link.note, done)
+        yield _line(subject, SKOS.broader, obj)
+    statement = f"<{statement_iri(link)}>"
+    yield f"{statement} {_TYPE} <{RDF.Statement}> .\n"
+    yield _line(statement, RDF.subject, subject)
+    yield _line(statement, RDF.predicate, f"<{predicate}>")
+    yield _line(statement, RDF.object, obj)
+    yield from _provenance_lines(statement, link.excerpt, link.note, done)

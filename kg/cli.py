@@ -78,12 +78,13 @@ def _progress_stream():
     return sys.stderr if sys.stderr.isatty() else io.StringIO()
 
 
-def _write_rdf(graph, output: Path, counts: str) -> None:
-    """Write the graph as Turtle, N-Triples and JSON-LD, and say what was written where."""
-    from .serialize import write_graph
+def _write_rdf(model, output: Path, counts: str) -> None:
+    """Write the model's graph as Turtle, N-Triples and JSON-LD, and say what was written where."""
+    from .build import triples
+    from .serialize import write_rdf
 
-    paths = write_graph(graph, output)
-    click.echo(f"{counts}, {len(graph)} triples → " + ", ".join(str(p) for p in paths))
+    paths, count = write_rdf(triples(model), output)
+    click.echo(f"{counts}, {count} triples → " + ", ".join(str(p) for p in paths))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,10 +105,10 @@ def build(data, output, shacl):
     """
     from loaders.csv_lists import read_workspace
 
-    from .pipeline import build_checked
+    from .pipeline import checked
 
-    model, graph = build_checked(read_workspace(data), shacl=shacl)
-    _write_rdf(graph, output, f"{len(model.entities)} entities, {len(model.links)} links")
+    model = checked(read_workspace(data), shacl=shacl)
+    _write_rdf(model, output, f"{len(model.entities)} entities, {len(model.links)} links")
 
 
 @main.command()
@@ -118,11 +119,10 @@ def validate(data, shacl):
     """Run every check of 'kg build' without writing anything."""
     from loaders.csv_lists import read_workspace
 
-    from .pipeline import SHACL_MAX_ENTITIES, build_checked
+    from .pipeline import checked, shacl_runs
 
-    model, graph = build_checked(read_workspace(data), shacl=shacl)
-    ran = shacl if shacl is not None else len(model.entities) <= SHACL_MAX_ENTITIES
-    shapes = "and the SHACL shapes" if ran else "(SHACL not run)"
+    model = checked(read_workspace(data), shacl=shacl)
+    shapes = "and the SHACL shapes" if shacl_runs(model, shacl) else "(SHACL not run)"
     click.echo(f"OK: {len(model.entities)} entities and {len(model.links)} links pass every check {shapes}")
 
 
@@ -420,14 +420,14 @@ def _settings(uri, username, password, database):
     return Settings(uri=uri, username=username, password=password, database=database)
 
 
-def _plan_graph(data):
-    """The lists' graph, after the row checks (which cover every SHACL shape; 'kg validate'
+def _plan_model(data):
+    """The lists' checked model: the row checks (which cover every SHACL shape; 'kg validate'
     and 'kg build' run the shapes too)."""
     from loaders.csv_lists import read_workspace
 
-    from .pipeline import build_checked
+    from .checks import check
 
-    return build_checked(read_workspace(data), shacl=False)[1]
+    return check(read_workspace(data))
 
 
 @main.command()
@@ -512,7 +512,6 @@ def export(from_neo4j, admin_dir, data, uri, username, password, database, outpu
 
     from loaders.neo4j_io import connect, read_graph
 
-    from .build import build_graph
     from .mapping import to_model
 
     settings = _settings(uri, username, password, database)
@@ -521,7 +520,7 @@ def export(from_neo4j, admin_dir, data, uri, username, password, database, outpu
         pg = read_graph(driver, settings.database)
     finally:
         driver.close()
-    _write_rdf(build_graph(to_model(pg)), output, f"{len(pg.nodes)} nodes, {len(pg.rels)} relationships")
+    _write_rdf(to_model(pg), output, f"{len(pg.nodes)} nodes, {len(pg.rels)} relationships")
 
 
 @main.command()
@@ -644,7 +643,7 @@ def query(name, params, engine, fmt, data, uri, username, password, database):
     if engine == "sparql":
         from .sparql import SparqlEngine
 
-        sparql = SparqlEngine(_plan_graph(data))
+        sparql = SparqlEngine.from_model(_plan_model(data))
         values = resolve(q, given, sparql.lookup)
         if fmt == "json":
             click.echo(sparql.results_json(q.text("sparql"), values, name=q.id))
@@ -693,7 +692,7 @@ def sparql(text, file, fmt, data):
 
     body, name = _query_text(text, file)
     check_read_only_sparql(body, name)
-    engine = SparqlEngine(_plan_graph(data))
+    engine = SparqlEngine.from_model(_plan_model(data))
     if fmt == "json":
         click.echo(engine.results_json(body, name=name))
         return
@@ -732,12 +731,9 @@ def cypher(text, file, params, fmt, uri, username, password, database):
 
 def _property_graph(data):
     """The lists' property graph, straight from the checked rows (no RDF graph is built)."""
-    from loaders.csv_lists import read_workspace
-
-    from .checks import check
     from .mapping import model_to_property_graph
 
-    return model_to_property_graph(check(read_workspace(data)))
+    return model_to_property_graph(_plan_model(data))
 
 
 @main.command()
@@ -855,13 +851,14 @@ def report(data, output, open_page):
     from viz.report import write_report
 
     from .analysis import analyze as run
-    from .mapping import to_property_graph
-    from .serialize import write_graph
+    from .build import triples
+    from .mapping import model_to_property_graph
+    from .serialize import write_rdf
 
-    graph = _plan_graph(data)
-    pg = to_property_graph(graph)
+    model = _plan_model(data)
+    pg = model_to_property_graph(model)
     paths = write_report(pg, run(pg), output)
-    write_graph(graph, output)
+    write_rdf(triples(model), output)
     click.echo(f"{len(pg.nodes)} entities, {len(pg.rels)} links; {len(paths)} files → {output / 'index.html'}")
     if open_page:
         click.launch(str(output / "index.html"))

@@ -1,26 +1,20 @@
-"""From rows to a checked, SHACL-valid graph: the steps every command shares.
+"""From rows to a checked model: the row checks, and the SHACL shapes where they are run.
 
 >>> from kg.model import Lists, Row
 >>> row = Row("entities.csv", 2, {"id": "tianjin", "kind": "Region", "name_zh": "天津",
 ...           "name_en": "Tianjin", "quote": "天津市人民政府办公厅关于印发"}, {})
->>> model, graph = build_checked(Lists(entities=[row]))
->>> graph.value(entity_iri("tianjin"), DCTERMS.identifier)
-rdflib.term.Literal('tianjin')
+>>> model = checked(Lists(entities=[row]))
+>>> model.entities["tianjin"].name_en
+'Tianjin'
 """
 
 from __future__ import annotations
 
-from rdflib import Graph
-from rdflib.namespace import DCTERMS  # noqa: F401 - used by the example
-
-from .build import build_graph
 from .checks import Model, check
 from .errors import ValidationFailed
 from .model import Lists
-from .shacl import validate_graph
-from .terms import entity_iri  # noqa: F401 - used by the example
 
-__all__ = ["build_checked", "SHACL_MAX_ENTITIES"]
+__all__ = ["checked", "shacl_runs", "SHACL_MAX_ENTITIES"]
 
 #: Above this many entities SHACL is not run by default: pyshacl takes ~20 s for
 #: 10 k entities and grows faster than linearly, while the row checks, which
@@ -28,18 +22,24 @@ __all__ = ["build_checked", "SHACL_MAX_ENTITIES"]
 SHACL_MAX_ENTITIES = 20_000
 
 
-def build_checked(lists: Lists, *, shacl: bool | None = None) -> tuple[Model, Graph]:
-    """Check the rows, build the graph and run SHACL; raise ``ValidationFailed`` on any error.
+def shacl_runs(model: Model, shacl: bool | None) -> bool:
+    """Whether :func:`checked` runs the shapes: ``None`` means up to :data:`SHACL_MAX_ENTITIES` entities."""
+    return shacl if shacl is not None else len(model.entities) <= SHACL_MAX_ENTITIES
+
+
+def checked(lists: Lists, *, shacl: bool | None = None) -> Model:
+    """Check the rows (and run SHACL if asked); raise ``ValidationFailed`` on any error.
 
     ``shacl=None`` runs the shapes on lists of up to :data:`SHACL_MAX_ENTITIES`
-    entities; ``True`` and ``False`` force it on or off.
+    entities; ``True`` and ``False`` force it on or off. The RDF graph SHACL
+    needs is built only when the shapes run.
     """
     model = check(lists)
-    graph = build_graph(model)
-    if shacl is None:
-        shacl = len(model.entities) <= SHACL_MAX_ENTITIES
-    if shacl:
-        errors = validate_graph(graph, model)
+    if shacl_runs(model, shacl):
+        from .build import build_graph
+        from .shacl import validate_graph
+
+        errors = validate_graph(build_graph(model), model)
         if errors:
             raise ValidationFailed(errors)
-    return model, graph
+    return model

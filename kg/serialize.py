@@ -1,80 +1,59 @@
-"""Write a graph as Turtle, N-Triples and JSON-LD, deterministically and atomically.
+"""Write a stream of N-Triples lines as N-Triples, Turtle and JSON-LD, atomically.
 
-Same graph, same bytes: N-Triples lines are sorted, JSON-LD nodes and values
-are sorted, and Turtle is written from an insertion-ordered store. Files are
-written beside their target and renamed into place only when all are ready.
+The lines (from :func:`kg.build.triples`) go to the N-Triples file as they
+come; Turtle and JSON-LD are then written from that file by Oxigraph's
+streaming serialisers, so no format needs the graph in memory. Same lines,
+same bytes. Files are written beside their target and renamed into place only
+when all three are ready.
 
->>> from rdflib import Graph, URIRef, Literal
->>> g = Graph().add((URIRef("urn:a"), URIRef("urn:p"), Literal("x")))
->>> serialize(g, "nt")
-'<urn:a> <urn:p> "x" .\\n'
+>>> import tempfile
+>>> folder = tempfile.mkdtemp()
+>>> paths, count = write_rdf(['<urn:a> <http://example.org/p> "天津"@zh .\\n'], folder)
+>>> [p.name for p in paths], count
+(['plan.ttl', 'plan.nt', 'plan.jsonld'], 1)
+>>> paths[0].read_text(encoding="utf-8").splitlines()[-1]
+'<urn:a> <http://example.org/p> "天津"@zh .'
 """
 
 from __future__ import annotations
 
-import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
-
-from rdflib import Graph
 
 from .terms import PREFIXES
 
-__all__ = ["FORMATS", "serialize", "write_graph"]
+__all__ = ["FORMATS", "write_rdf"]
 
-#: Output formats: name → (file suffix, rdflib format).
+#: Output formats: name → file suffix.
 FORMATS = {"ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld"}
 
 
-def serialize(graph: Graph, fmt: str) -> str:
-    """The graph as text in ``fmt`` (``ttl``, ``nt`` or ``jsonld``)."""
-    if fmt == "nt":
-        lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-        return "".join(line + "\n" for line in sorted(set(lines)) if line.strip())
-    if fmt == "ttl":
-        return _sorted_copy(graph).serialize(format="turtle")
-    if fmt == "jsonld":
-        data = json.loads(graph.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True))
-        return json.dumps(_canonical_json(data), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+def write_rdf(lines: Iterable[str], directory: str | Path, stem: str = "plan") -> tuple[list[Path], int]:
+    """Write ``stem.ttl``, ``stem.nt`` and ``stem.jsonld`` into ``directory``; return their paths
+    and the number of triples.
 
-
-def write_graph(graph: Graph, directory: str | Path, stem: str = "plan") -> list[Path]:
-    """Write ``stem.ttl``, ``stem.nt`` and ``stem.jsonld`` into ``directory``; return their paths.
-
-    Either every file is replaced or none is.
+    Either every file is replaced or none is (also when ``lines`` raises part-way).
     """
+    import pyoxigraph
+
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    texts = {directory / f"{stem}{suffix}": serialize(graph, fmt) for fmt, suffix in FORMATS.items()}
-    temps = {}
+    paths = {fmt: directory / f"{stem}{suffix}" for fmt, suffix in FORMATS.items()}
+    temps = {fmt: path.with_name(f".{path.name}.tmp") for fmt, path in paths.items()}
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    count = 0
     try:
-        for path, text in texts.items():
-            temp = path.with_name(f".{path.name}.tmp")
-            temp.write_text(text, encoding="utf-8", newline="\n")
-            temps[path] = temp
-        for path, temp in temps.items():
-            os.replace(temp, path)
+        with open(temps["nt"], "w", encoding="utf-8", newline="\n") as out:
+            for line in lines:
+                out.write(line)
+                count += 1
+        for fmt, rdf_format in (("ttl", pyoxigraph.RdfFormat.TURTLE), ("jsonld", pyoxigraph.RdfFormat.JSON_LD)):
+            quads = pyoxigraph.parse(path=temps["nt"], format=pyoxigraph.RdfFormat.N_TRIPLES)
+            pyoxigraph.serialize(quads, temps[fmt], rdf_format, prefixes=prefixes)
+        for fmt in ("ttl", "nt", "jsonld"):
+            os.replace(temps[fmt], paths[fmt])
     finally:
         for temp in temps.values():
             temp.unlink(missing_ok=True)
-    return list(texts)
-
-
-def _sorted_copy(graph: Graph) -> Graph:
-    """A copy whose store holds the triples in sorted order, with the same prefixes."""
-    copy = Graph()
-    for prefix, namespace in graph.namespaces():
-        copy.bind(prefix, namespace, override=True)
-    for triple in sorted(graph):
-        copy.add(triple)
-    return copy
-
-
-def _canonical_json(value):
-    if isinstance(value, dict):
-        return {k: _canonical_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_canonical_json(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
-    return value
+    return list(paths.values()), count

@@ -1,8 +1,9 @@
 """SPARQL on the embedded graph, read-only, with Oxigraph as the engine.
 
-rdflib builds and writes the graph; its own SPARQL engine evaluates joins
-naively (a name filter after a cross product), so queries run on an in-memory
-Oxigraph store loaded with the same triples. Updates, ``SERVICE`` and ``FROM``
+rdflib's own SPARQL engine evaluates joins naively (a name filter after a
+cross product), so queries run on an in-memory Oxigraph store, loaded with
+the triples of :func:`kg.build.triples` (:meth:`SparqlEngine.from_model`) or of
+an rdflib graph. Updates, ``SERVICE`` and ``FROM``
 (which could fetch remote data) are refused before anything runs.
 
 Parameters are bound as SEP-0007 substitutions, which Oxigraph applies to
@@ -76,13 +77,21 @@ def check_read_only_sparql(text: str, name: str = "query") -> str:
 
 
 class SparqlEngine:
-    """An in-memory Oxigraph store holding the triples of an rdflib graph."""
+    """An in-memory Oxigraph store holding the triples of an rdflib graph (or of N-Triples bytes)."""
 
     def __init__(self, graph):
         import pyoxigraph
 
+        data = graph if isinstance(graph, bytes) else graph.serialize(format="nt", encoding="utf-8")
         self.store = pyoxigraph.Store()
-        self.store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        self.store.bulk_load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
+
+    @classmethod
+    def from_model(cls, model) -> SparqlEngine:
+        """The engine over the graph of checked entities and links (no rdflib graph is built)."""
+        from .build import triples
+
+        return cls("".join(triples(model)).encode("utf-8"))
 
     def _run(self, text: str, bindings: dict[str, str] | None, name: str):
         import pyoxigraph

@@ -481,7 +481,7 @@ def plan_import(
 
     Raises ``ValidationFailed`` with every error found in every file.
     """
-    from kg.pipeline import build_checked
+    from kg.pipeline import checked
 
     if on_conflict not in CONFLICT_POLICIES:
         raise KGError(f"unknown conflict policy '{on_conflict}'", hint=f"use one of {', '.join(CONFLICT_POLICIES)}")
@@ -513,7 +513,7 @@ def plan_import(
     if progress:
         progress(0, total)
     try:
-        model, _ = build_checked(Lists(merged_entities, merged_links, old.entities_file, old.links_file))
+        model = checked(Lists(merged_entities, merged_links, old.entities_file, old.links_file))
     except ValidationFailed as failed:
         raise ValidationFailed(errors + failed.errors) from None
     if errors:

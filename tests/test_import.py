@@ -245,8 +245,8 @@ def test_load_after_import_sends_only_the_change(runner, workspace, settings):
 
 def test_server_stopped_mid_sync_then_rerun_completes(runner, workspace, tmp_path):
     from kg.errors import LoadInterrupted
-    from kg.mapping import to_property_graph
-    from kg.pipeline import build_checked
+    from kg.mapping import model_to_property_graph
+    from kg.pipeline import checked
     from loaders.bolt_server import BoltServer, free_port
     from loaders.csv_lists import read_workspace
     from loaders.neo4j_io import Settings, load
@@ -256,12 +256,12 @@ def test_server_stopped_mid_sync_then_rerun_completes(runner, workspace, tmp_pat
     port, root = free_port(), tmp_path / "server"
     settings = Settings(uri=f"bolt://127.0.0.1:{port}", username="root", password=BOLT_PASSWORD, database="plan")
     with BoltServer(password=BOLT_PASSWORD, port=port, root=root):
-        load(to_property_graph(build_checked(read_workspace(workspace))[1]), settings)
+        load(model_to_property_graph(checked(read_workspace(workspace))), settings)
     assert (
         runner.invoke(main, ["import", str(big_list(tmp_path / "htes.csv", 300)), "--data", str(workspace)]).exit_code
         == 0
     )
-    target = to_property_graph(build_checked(read_workspace(workspace))[1])
+    target = model_to_property_graph(checked(read_workspace(workspace)))
     server = BoltServer(password=BOLT_PASSWORD, port=port, root=root).start()
 
     def stop_part_way(done, total):

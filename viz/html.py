@@ -12,7 +12,7 @@ screen with ``textContent`` only, and the file is written as UTF-8, atomically.
 
 >>> from kg.mapping import PropertyGraph
 >>> page = render(PropertyGraph(), title="<空>")
->>> "<title>&lt;空&gt;</title>" in page and "cdn" not in page.lower()
+>>> "<title>&lt;空&gt;</title>" in page and "<script src" not in page
 True
 """
 
