@@ -439,22 +439,29 @@ def _plan_model(data):
     help="Also delete what the lists no longer hold, so that the database holds exactly this graph.",
 )
 @click.option(
+    "--verify",
+    is_flag=True,
+    help="Compare every node and relationship with the database, not only the parts whose digest changed "
+    "(finds changes made in the database by hand).",
+)
+@click.option(
     "--batch-size", type=click.IntRange(1, 100_000), default=1000, show_default=True, help="Rows per UNWIND statement."
 )
 @format_option
 @_translate_errors
-def load(data, uri, username, password, database, replace, batch_size, fmt):
+def load(data, uri, username, password, database, replace, verify, batch_size, fmt):
     """Validate the lists and load the graph into Neo4j (or any Bolt server).
 
     Only what differs from the database is sent, so loading twice changes
     nothing. Writes are batched and retried on transient errors; an
-    interrupted load says so, and running it again completes it.
+    interrupted load says so, and running it again completes it. The lists
+    are read and checked while the database is read; nothing is written
+    unless every check passes.
     """
     from loaders.neo4j_io import load as load_graph
 
     from .render import render
 
-    target = _property_graph(data)
     bar = None
 
     def progress(done, total):
@@ -467,11 +474,12 @@ def load(data, uri, username, password, database, replace, batch_size, fmt):
 
     try:
         summary = load_graph(
-            target,
+            lambda: _property_graph(data),
             _settings(uri, username, password, database),
             replace=replace,
             batch_size=batch_size,
             progress=progress,
+            verify=verify,
         )
     finally:
         if bar is not None:

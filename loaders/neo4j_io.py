@@ -26,8 +26,11 @@ kg.errors.ConnectionFailed: 'bolt:/localhost' is not a Bolt URI (write it as bol
 from __future__ import annotations
 
 import os
+import threading
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from hashlib import blake2b
 from urllib.parse import urlsplit
 
 from kg.errors import ConnectionFailed, LoadInterrupted, QueryError
@@ -158,17 +161,21 @@ _READ_RELS = (
 
 def read_graph(driver, database: str | None = None) -> PropertyGraph:
     """The plan's nodes and relationships as the database holds them."""
-    onto = load_ontology()
-    chains = {frozenset(k.chain): k.chain for k in onto.kinds.values()}
-    pg = PropertyGraph()
 
     def work(tx):
-        nodes = list(tx.run(_READ_NODES, prefix=str(TJ)))
-        rels = list(tx.run(_READ_RELS, prefix=str(TJ)))
+        nodes = tx.run(_READ_NODES, prefix=str(TJ)).data()
+        rels = tx.run(_READ_RELS, prefix=str(TJ)).data()
         return nodes, rels
 
     with driver.session(database=database) as session:
         nodes, rels = session.execute_read(work)
+    return _graph(nodes, rels)
+
+
+def _graph(nodes: list[dict], rels: list[dict]) -> PropertyGraph:
+    """A property graph from read rows, in the mapping's order (nodes by uri, relationships by key)."""
+    chains = {frozenset(k.chain): k.chain for k in load_ontology().kinds.values()}
+    pg = PropertyGraph()
     for record in sorted(nodes, key=lambda r: r["uri"]):
         labels = set(record["labels"]) - {RESOURCE_LABEL}
         chain = chains.get(frozenset(labels), tuple(sorted(labels)))
@@ -280,90 +287,480 @@ def _rel(rel_name: str) -> str:
 CONSTRAINT = "CREATE CONSTRAINT resource_uri IF NOT EXISTS FOR (n:Resource) REQUIRE n.uri IS UNIQUE"
 
 
-def _statements(plan: SyncPlan, batch_size: int):
-    """(query, rows) pairs in the order they must run: deletions, then nodes, then relationships."""
+@dataclass
+class _Batch:
+    """One statement's worth of rows. ``kind`` says how the writer sends it."""
 
-    def batches(query, rows):
+    kind: str  # "query", "create_nodes" (records element ids) or "create_rels" (uses them when it can)
+    query: str
+    rows: list
+    rel_type: str = ""
+
+
+def _batches(plan: SyncPlan, batch_size: int) -> list[_Batch]:
+    """The statements in the order they must run: deletions, then nodes, then relationships.
+
+    Nodes and relationships the diff knows are absent are written with
+    ``CREATE`` (the unique constraint on ``:Resource(uri)`` still guards);
+    updates ``MATCH`` by uri and set the properties, whatever the labels.
+    """
+    out: list[_Batch] = []
+
+    def add(kind, query, rows, rel_type=""):
         for i in range(0, len(rows), batch_size):
-            yield query, rows[i : i + batch_size]
+            out.append(_Batch(kind, query, rows[i : i + batch_size], rel_type))
 
-    by_type: dict[str, list[Rel]] = {}
-    for rel in plan.delete_rels:
-        by_type.setdefault(rel.type, []).append(rel)
-    for name, rels in sorted(by_type.items()):
+    for name, rels in _by(plan.delete_rels, lambda r: r.type):
         query = f"UNWIND $rows AS row MATCH (:Resource {{uri: row.start}})-[r:{_rel(name)}]->(:Resource {{uri: row.end}}) DELETE r"
-        yield from batches(query, [{"start": r.start, "end": r.end} for r in rels])
-    yield from batches(
-        "UNWIND $rows AS row MATCH (n:Resource {uri: row.uri}) DETACH DELETE n", [{"uri": u} for u in plan.delete_nodes]
+        add("query", query, [{"start": r.start, "end": r.end} for r in rels])
+    add(
+        "query",
+        "UNWIND $rows AS row MATCH (n:Resource {uri: row.uri}) DETACH DELETE n",
+        [{"uri": u} for u in plan.delete_nodes],
     )
-    by_labels: dict[tuple, list[Node]] = {}
-    for node in plan.create_nodes + plan.update_nodes:
-        by_labels.setdefault(node.labels, []).append(node)
-    for labels, nodes in sorted(by_labels.items()):
-        query = f"UNWIND $rows AS row MERGE (n{_labels(labels)} {{uri: row.uri}}) SET n = row.props"
-        yield from batches(query, [{"uri": n.uri, "props": n.props} for n in nodes])
-    by_type = {}
-    for rel in plan.create_rels + plan.update_rels:
-        by_type.setdefault(rel.type, []).append(rel)
-    for name, rels in sorted(by_type.items()):
-        query = (
-            "UNWIND $rows AS row MATCH (a:Resource {uri: row.start}) MATCH (b:Resource {uri: row.end}) "
-            f"MERGE (a)-[r:{_rel(name)}]->(b) SET r = row.props"
-        )
-        yield from batches(query, [{"start": r.start, "end": r.end, "props": r.props} for r in rels])
+    for labels, nodes in _by(plan.create_nodes, lambda n: n.labels):
+        query = f"UNWIND $rows AS row CREATE (n{_labels(labels)}) SET n = row RETURN n.uri AS uri, elementId(n) AS id"
+        add("create_nodes", query, [n.props for n in nodes])
+    add(
+        "query",
+        "UNWIND $rows AS row MATCH (n:Resource {uri: row.uri}) SET n = row.props",
+        [{"uri": n.uri, "props": n.props} for n in plan.update_nodes],
+    )
+    for name, rels in _by(plan.create_rels, lambda r: r.type):
+        add("create_rels", "", rels, name)
+    for name, rels in _by(plan.update_rels, lambda r: r.type):
+        query = f"UNWIND $rows AS row MATCH (:Resource {{uri: row.start}})-[r:{_rel(name)}]->(:Resource {{uri: row.end}}) SET r = row.props"
+        add("query", query, [{"start": r.start, "end": r.end, "props": r.props} for r in rels])
+    return out
+
+
+def _by(items, key) -> list[tuple]:
+    groups: dict = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return sorted(groups.items())
+
+
+def _create_rels_queries(name: str) -> tuple[str, str]:
+    """``CREATE`` of relationships between nodes found by element id (just created) or by uri.
+
+    Finding a node by the element id its ``CREATE`` returned is a direct
+    lookup on both servers; by uri it is an index lookup (on ArcadeDB one per
+    label combination, as each is a type of its own), about twice as slow.
+    """
+    by_id = (
+        "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.a MATCH (b) WHERE elementId(b) = row.b "
+        f"CREATE (a)-[r:{_rel(name)}]->(b) SET r = row.props RETURN count(r) AS created"
+    )
+    by_uri = (
+        "UNWIND $rows AS row MATCH (a:Resource {uri: row.start}) MATCH (b:Resource {uri: row.end}) "
+        f"CREATE (a)-[r:{_rel(name)}]->(b) SET r = row.props RETURN count(r) AS created"
+    )
+    return by_id, by_uri
+
+
+def _write(tx, query, rows):
+    tx.run(query, rows=rows).consume()
+
+
+def _write_returning(tx, query, rows) -> list:
+    return [record.values() for record in tx.run(query, rows=rows)]
+
+
+# The summary of what the database holds -------------------------------------
+
+STATE_LABEL = "KgLoadState"
+STATE_VERSION = 1
+#: Nodes per bucket when the buckets are drawn; a bucket also holds the relationships that start in it.
+BUCKET_NODES = 8
+_READ_STATE = (
+    f"MATCH (s:{STATE_LABEL} {{prefix: $prefix}}) "
+    "RETURN s.version AS version, s.bounds AS bounds, s.hashes AS hashes, s.dirty AS dirty, s.resources AS resources"
+)
+_COUNT_RESOURCES = "MATCH (n:Resource) RETURN count(n) AS c"
+_WRITE_STATE = (
+    f"MERGE (s:{STATE_LABEL} {{prefix: $prefix}}) "
+    "SET s.version = $version, s.bounds = $bounds, s.hashes = $hashes, s.dirty = $dirty, s.resources = $resources"
+)
+_MARK_DIRTY = f"MATCH (s:{STATE_LABEL} {{prefix: $prefix}}) SET s.dirty = $dirty"
+_DROP_STATE = f"MATCH (s:{STATE_LABEL} {{prefix: $prefix}}) DELETE s"
+_READ_RANGE_NODES = (
+    "MATCH (n:Resource) WHERE n.uri >= $lo AND n.uri < $hi "
+    "RETURN n.uri AS uri, labels(n) AS labels, properties(n) AS props"
+)
+_READ_RANGE_RELS = (
+    "MATCH (a:Resource)-[r]->(b:Resource) WHERE a.uri >= $lo AND a.uri < $hi AND b.uri STARTS WITH $prefix "
+    "RETURN a.uri AS start, type(r) AS type, b.uri AS end, properties(r) AS props"
+)
+_READ_INCOMING = (
+    "UNWIND $uris AS uri MATCH (a:Resource)-[]->(:Resource {uri: uri}) WHERE a.uri STARTS WITH $prefix "
+    "RETURN DISTINCT a.uri AS uri"
+)
+
+
+@dataclass
+class LoadState:
+    """What the last load left in the database: the plan's uris cut into ranges (buckets) and a digest of each.
+
+    Bucket ``i`` holds the nodes whose uri is in ``[bounds[i], bounds[i + 1])``
+    and the relationships that start at them. ``dirty`` buckets were being
+    written when a load stopped; ``resources`` is the number of ``:Resource``
+    nodes the database held after it (a count both servers answer at once).
+    """
+
+    bounds: list[str]
+    hashes: list[str]
+    dirty: set[int] = field(default_factory=set)
+    resources: int = 0
+
+    def bucket(self, uri: str) -> int:
+        return max(bisect_right(self.bounds, uri) - 1, 0)
+
+    def range(self, first: int, last: int) -> tuple[str, str]:
+        """The uri range of buckets ``first`` to ``last`` (included)."""
+        hi = self.bounds[last + 1] if last + 1 < len(self.bounds) else self.bounds[0] + "\U0010ffff"
+        return self.bounds[first], hi
+
+    def fits(self, target: PropertyGraph) -> bool:
+        """Whether the buckets still cut the target into small parts (else they are drawn again)."""
+        drawn_for = len(self.bounds) * BUCKET_NODES
+        return drawn_for / 4 <= max(len(target.nodes), 1) <= drawn_for * 4
+
+    @classmethod
+    def draw(cls, target: PropertyGraph) -> LoadState:
+        uris = sorted(target.nodes)
+        return cls([str(TJ), *uris[BUCKET_NODES::BUCKET_NODES]], [])
+
+
+def _node_text(node: Node) -> bytes:
+    return repr((node.uri, tuple(node.labels), sorted(node.props.items()))).encode()
+
+
+def _rel_text(rel: Rel) -> bytes:
+    return repr((rel.start, rel.type, rel.end, sorted(rel.props.items()))).encode()
+
+
+def _digest(nodes, rels) -> str:
+    """A digest of a bucket's nodes and relationships, whatever order they come in."""
+    h = blake2b(digest_size=16)
+    for text in sorted(map(_node_text, nodes)):
+        h.update(text)
+    h.update(b"\x00")
+    for text in sorted(map(_rel_text, rels)):
+        h.update(text)
+    return h.hexdigest()
+
+
+def _split(state: LoadState, pg: PropertyGraph) -> tuple[dict[int, list[Node]], dict[int, list[Rel]]]:
+    """The graph's nodes and relationships by bucket."""
+    nodes: dict[int, list[Node]] = {}
+    rels: dict[int, list[Rel]] = {}
+    bucket = state.bucket
+    for uri, node in pg.nodes.items():
+        nodes.setdefault(bucket(uri), []).append(node)
+    for rel in pg.rels.values():
+        rels.setdefault(bucket(rel.start), []).append(rel)
+    return nodes, rels
+
+
+def _read_state(tx) -> LoadState | None:
+    record = tx.run(_READ_STATE, prefix=str(TJ)).single()
+    resources = tx.run(_COUNT_RESOURCES).single()["c"]
+    if record is None or record["version"] != STATE_VERSION or record["resources"] != resources:
+        return None
+    bounds, hashes = list(record["bounds"] or []), record["hashes"] or ""
+    if not bounds or len(hashes) != 32 * len(bounds):
+        return None
+    return LoadState(
+        bounds, [hashes[i : i + 32] for i in range(0, len(hashes), 32)], set(record["dirty"] or []), resources
+    )
+
+
+def _read_buckets(driver, database, state: LoadState, buckets: set[int]) -> PropertyGraph:
+    """The nodes and relationships the database holds in these buckets (adjacent ones read as one range)."""
+    runs: list[tuple[int, int]] = []
+    for i in sorted(buckets):
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+
+    def work(tx):
+        nodes, rels = [], []
+        for first, last in runs:
+            lo, hi = state.range(first, last)
+            nodes += tx.run(_READ_RANGE_NODES, lo=lo, hi=hi).data()
+            rels += tx.run(_READ_RANGE_RELS, lo=lo, hi=hi, prefix=str(TJ)).data()
+        return nodes, rels
+
+    with driver.session(database=database) as session:
+        nodes, rels = session.execute_read(work)
+    return _graph(nodes, rels)
+
+
+def _incoming(driver, database, uris: list[str]) -> set[str]:
+    """The plan nodes with a relationship to one of these."""
+    with driver.session(database=database) as session:
+        records = session.execute_read(lambda tx: tx.run(_READ_INCOMING, uris=uris, prefix=str(TJ)).data())
+    return {r["uri"] for r in records}
+
+
+def _set_state(driver, database, query: str, **params) -> None:
+    with driver.session(database=database) as session:
+        session.execute_write(lambda tx: tx.run(query, prefix=str(TJ), **params).consume())
+
+
+# Loading --------------------------------------------------------------------
+
+
+class _Prepare(threading.Thread):
+    """Connect, create the constraint and read what the database holds, while the lists are read and checked."""
+
+    def __init__(self, settings: Settings, full: bool):
+        super().__init__(daemon=True, name="kg-load-prepare")
+        self.settings, self.full = settings, full
+        self.cancelled = threading.Event()
+        self.driver = None
+        self.state: LoadState | None = None
+        self.current: PropertyGraph | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.driver = connect(self.settings)
+            with self.driver.session(database=self.settings.database) as session:
+                session.run(CONSTRAINT).consume()
+                self.state = None if self.full else session.execute_read(_read_state)
+            if self.state is None and not self.cancelled.is_set():
+                self.current = read_graph(self.driver, self.settings.database)
+        except BaseException as exc:  # handed to the main thread
+            self.error = exc
+        finally:
+            if self.cancelled.is_set() and self.driver is not None:
+                self.driver.close()
+
+    def result(self):
+        self.join()
+        if self.error is not None:
+            if self.driver is not None:
+                self.driver.close()
+            raise self.error
+        return self.driver, self.state, self.current
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+        if not self.is_alive() and self.driver is not None:
+            self.driver.close()
 
 
 def load(
-    target: PropertyGraph,
+    target: PropertyGraph | Callable[[], PropertyGraph],
     settings: Settings,
     *,
     replace: bool = False,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int, int], None] | None = None,
+    verify: bool = False,
 ) -> dict:
-    """Make the database hold ``target`` (and, with ``replace``, nothing else of the plan); return counts."""
-    from neo4j.exceptions import IncompleteCommit, Neo4jError, ServiceUnavailable, SessionExpired
+    """Make the database hold ``target`` (and, with ``replace``, nothing else of the plan); return counts.
 
-    driver = connect(settings)
+    ``target`` may be a function that makes the graph (reads and checks the
+    lists): it runs while another thread connects and reads the database, and
+    nothing is written unless it returns. Only the buckets whose digest
+    differs from the summary the last load left are read back and compared;
+    ``verify`` compares everything (and finds changes made by hand).
+    """
+    prepare = _Prepare(settings, full=verify)
+    prepare.start()
+    if callable(target):
+        try:
+            target = target()
+        except BaseException:
+            prepare.cancel()
+            raise
+    driver, state, current = prepare.result()
     try:
-        with driver.session(database=settings.database) as session:
-            session.run(CONSTRAINT).consume()
-        plan = plan_sync(read_graph(driver, settings.database), target, replace=replace)
-        statements = list(_statements(plan, batch_size))
-        total = sum(len(rows) for _, rows in statements)
+        return _sync(driver, settings, target, state, current, replace, batch_size, progress)
+    finally:
+        driver.close()
+
+
+def _sync(driver, settings, target, state, current, replace, batch_size, progress) -> dict:
+    database = settings.database
+    if state is not None and not state.fits(target):
+        state = None
+    if state is None:  # compare everything, then draw the buckets again
+        if current is None:
+            current = read_graph(driver, database)
+        plan = plan_sync(current, target, replace=replace)
+        new_state = LoadState.draw(target)
+        examined = set(range(len(new_state.bounds)))
+        before = current
+        outside_nodes = outside_rels = 0
+    else:
+        new_state = state
+        target_nodes, target_rels = _split(state, target)
+        examined = {
+            i
+            for i, known in enumerate(state.hashes)
+            if _digest(target_nodes.get(i, ()), target_rels.get(i, ())) != known
+        } | state.dirty
+        if not examined:
+            return {
+                **SyncPlan(unchanged_nodes=len(target.nodes), unchanged_rels=len(target.rels)).summary(),
+                "batches": 0,
+            }
+        before = PropertyGraph()
+        to_read = set(examined)
+        while True:
+            part = _read_buckets(driver, database, state, to_read)
+            before.nodes.update(part.nodes)
+            before.rels.update(part.rels)
+            here = PropertyGraph(
+                {n.uri: n for i in examined for n in target_nodes.get(i, ())},
+                {r.key: r for i in examined for r in target_rels.get(i, ())},
+            )
+            plan = plan_sync(before, here, replace=replace)
+            # a deleted node takes its incoming relationships along: their buckets are compared too
+            to_read = {state.bucket(u) for u in _incoming(driver, database, plan.delete_nodes)} - examined
+            if not to_read:
+                break
+            examined |= to_read
+        outside_nodes = len(target.nodes) - len(here.nodes)
+        outside_rels = len(target.rels) - len(here.rels)
+    plan.unchanged_nodes += outside_nodes
+    plan.unchanged_rels += outside_rels
+    batches = _batches(plan, batch_size)
+    if batches:
+        # Mark the buckets about to change, so that an interrupted load is compared again by the next one.
+        if state is None:
+            _set_state(driver, database, _DROP_STATE)
+        else:
+            _set_state(driver, database, _MARK_DIRTY, dirty=sorted(state.dirty | examined))
+    writer = _Writer(driver, settings, batches, progress)
+    writer.start()
+    hashes = _hashes_after(new_state, state is None, examined, before, target, plan, replace)
+    writer.result()
+    if batches or state is None or hashes != new_state.hashes:
+        with driver.session(database=database) as session:
+            resources = session.execute_read(lambda tx: tx.run(_COUNT_RESOURCES).single()["c"])
+        _set_state(
+            driver,
+            database,
+            _WRITE_STATE,
+            version=STATE_VERSION,
+            bounds=new_state.bounds,
+            hashes="".join(hashes),
+            dirty=[],
+            resources=resources,
+        )
+    return {**plan.summary(), "batches": writer.sent}
+
+
+def _hashes_after(state: LoadState, drawn: bool, examined: set[int], before, target, plan, replace) -> list[str]:
+    """The digests of the examined buckets once the plan is written: the target's part, plus what
+    the database holds that the target lacks and the plan leaves in place (without ``replace``)."""
+    gone = set(plan.delete_nodes)
+    deleted_rels = {r.key for r in plan.delete_rels}
+    after = PropertyGraph()
+    for uri, node in before.nodes.items():
+        if uri not in target.nodes and uri not in gone:
+            after.nodes[uri] = node
+    for key, rel in before.rels.items():
+        if key not in target.rels and key not in deleted_rels and not {rel.start, rel.end} & gone:
+            after.rels[key] = rel
+    extra_nodes, extra_rels = _split(state, after)
+    target_nodes, target_rels = _split(state, target)
+    hashes = list(state.hashes) if not drawn else [""] * len(state.bounds)
+    for i in examined:
+        hashes[i] = _digest(
+            target_nodes.get(i, []) + extra_nodes.get(i, []), target_rels.get(i, []) + extra_rels.get(i, [])
+        )
+    return hashes
+
+
+class _Writer(threading.Thread):
+    """Send the batches in order, in managed transactions, while the caller works out the new summary."""
+
+    def __init__(self, driver, settings: Settings, batches: list[_Batch], progress):
+        super().__init__(daemon=True, name="kg-load-writer")
+        self.driver, self.settings, self.batches, self.progress = driver, settings, batches, progress
+        self.ids: dict[str, str] = {}
+        self.sent = 0
+        self.error: BaseException | None = None
+
+    def result(self) -> None:
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+    def run(self) -> None:
+        try:
+            self._send()
+        except BaseException as exc:  # handed to the caller
+            self.error = exc
+
+    def _statements(self, batch: _Batch):
+        """The (function, query, rows) a batch becomes once the element ids of earlier batches are known."""
+        if batch.kind == "create_nodes":
+            yield _write_returning, batch.query, batch.rows
+        elif batch.kind == "create_rels":
+            by_id, by_uri = _create_rels_queries(batch.rel_type)
+            known, unknown = [], []
+            for rel in batch.rows:
+                a, b = self.ids.get(rel.start), self.ids.get(rel.end)
+                if a is not None and b is not None:
+                    known.append({"a": a, "b": b, "props": rel.props})
+                else:
+                    unknown.append({"start": rel.start, "end": rel.end, "props": rel.props})
+            if known:
+                yield _write_returning, by_id, known
+            if unknown:
+                yield _write_returning, by_uri, unknown
+        else:
+            yield _write, batch.query, batch.rows
+
+    def _send(self) -> None:
+        from neo4j.exceptions import IncompleteCommit, Neo4jError, ServiceUnavailable, SessionExpired
+
+        settings, total = self.settings, len(self.batches)
+        rows_total = sum(len(b.rows) for b in self.batches)
         done = 0
-        if progress:
-            progress(0, total)
-        with driver.session(database=settings.database) as session:
-            for number, (query, rows) in enumerate(statements, start=1):
+        if self.progress:
+            self.progress(0, rows_total)
+        with self.driver.session(database=settings.database) as session:
+            for number, batch in enumerate(self.batches, start=1):
                 try:
-                    session.execute_write(_write, query, rows)
+                    for function, query, rows in self._statements(batch):
+                        result = session.execute_write(function, query, rows)
+                        if batch.kind == "create_nodes":
+                            self.ids.update(result)
+                        elif batch.kind == "create_rels" and result[0][0] != len(rows):
+                            raise LoadInterrupted(
+                                f"batch {number} of {total} created {result[0][0]} of {len(rows)} relationships: "
+                                "nodes were deleted while loading",
+                                hint="run the same command again: it compares what is missing",
+                            )
                 except IncompleteCommit:
                     raise LoadInterrupted(
-                        f"the connection to {settings.uri} was lost while batch {number} of {len(statements)} was committing: "
+                        f"the connection to {settings.uri} was lost while batch {number} of {total} was committing: "
                         "its outcome is unknown and the graph in the database is incomplete",
-                        hint="run the same command again: every write is idempotent, so a rerun completes the load",
+                        hint="run the same command again: it compares what the interrupted load touched and completes it",
                     ) from None
                 except (ServiceUnavailable, SessionExpired, OSError) as exc:
                     raise LoadInterrupted(
-                        f"the connection to {settings.uri} was lost after {number - 1} of {len(statements)} batches "
+                        f"the connection to {settings.uri} was lost after {number - 1} of {total} batches "
                         f"({_reason(exc)}); the graph in the database is incomplete",
                         hint="run the same command again when the server is back: a rerun sends what is missing",
                     ) from None
                 except Neo4jError as exc:
                     raise ConnectionFailed(
-                        f"{settings.where} refused batch {number} of {len(statements)}: {_reason(exc)}"
+                        f"{settings.where} refused batch {number} of {total}: {_reason(exc)}"
                     ) from None
-                done += len(rows)
-                if progress:
-                    progress(done, total)
-        return {**plan.summary(), "batches": len(statements)}
-    finally:
-        driver.close()
-
-
-def _write(tx, query, rows):
-    tx.run(query, rows=rows).consume()
+                self.sent += 1
+                done += len(batch.rows)
+                if self.progress:
+                    self.progress(done, rows_total)
 
 
 class ReadSession:

@@ -101,12 +101,13 @@ def settings(neo4j_env):
 
 
 def count_in_db(settings) -> tuple[int, int]:
+    """Plan nodes and the relationships between them (not the summary node a load keeps)."""
     from loaders.neo4j_io import connect
 
     driver = connect(settings)
     with driver.session(database=settings.database) as session:
-        nodes = session.run("MATCH (n) RETURN count(n) AS c").single()["c"]
-        rels = session.run("MATCH ()-[r]->() RETURN count(r) AS c").single()["c"]
+        nodes = session.run("MATCH (n:Resource) RETURN count(n) AS c").single()["c"]
+        rels = session.run("MATCH (:Resource)-[r]->(:Resource) RETURN count(r) AS c").single()["c"]
     driver.close()
     return nodes, rels
 
