@@ -124,7 +124,7 @@ def model_to_property_graph(model: Model) -> PropertyGraph:
 
     ``kg load`` uses it directly, without building the RDF graph first.
     """
-    from .terms import entity_iri
+    base = str(TJ)  # entity_iri(id) is TJ[id]: the same string, without building an rdflib term per row
 
     onto = load_ontology()
     index = section_index()
@@ -143,8 +143,8 @@ def model_to_property_graph(model: Model) -> PropertyGraph:
             props["editorial_note" if excerpt is not None else "curation_note"] = note
         return props
 
-    for entity in sorted(model.entities.values(), key=lambda e: str(entity_iri(e.id))):
-        uri = str(entity_iri(entity.id))
+    for entity in sorted(model.entities.values(), key=lambda e: base + e.id):
+        uri = base + entity.id
         props = {
             "uri": uri,
             "id": entity.id,
@@ -166,9 +166,9 @@ def model_to_property_graph(model: Model) -> PropertyGraph:
         pg.nodes[uri] = Node(uri, (RESOURCE_LABEL, *chain), {k: v for k, v in props.items() if v is not None})
     rels = [
         Rel(
-            str(entity_iri(link.subject)),
+            base + link.subject,
             rel_type(link.predicate),
-            str(entity_iri(link.object)),
+            base + link.object,
             provenance(link.excerpt, link.note),
         )
         for link in model.links

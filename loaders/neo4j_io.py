@@ -25,12 +25,14 @@ kg.errors.ConnectionFailed: 'bolt:/localhost' is not a Bolt URI (write it as bol
 
 from __future__ import annotations
 
+import marshal
 import os
 import threading
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from hashlib import blake2b
+from operator import attrgetter
 from urllib.parse import urlsplit
 
 from kg.errors import ConnectionFailed, LoadInterrupted, QueryError
@@ -432,23 +434,17 @@ class LoadState:
         return cls([str(TJ), *uris[BUCKET_NODES::BUCKET_NODES]], [])
 
 
-def _node_text(node: Node) -> bytes:
-    return repr((node.uri, tuple(node.labels), sorted(node.props.items()))).encode()
-
-
-def _rel_text(rel: Rel) -> bytes:
-    return repr((rel.start, rel.type, rel.end, sorted(rel.props.items()))).encode()
-
-
 def _digest(nodes, rels) -> str:
-    """A digest of a bucket's nodes and relationships, whatever order they come in."""
-    h = blake2b(digest_size=16)
-    for text in sorted(map(_node_text, nodes)):
-        h.update(text)
-    h.update(b"\x00")
-    for text in sorted(map(_rel_text, rels)):
-        h.update(text)
-    return h.hexdigest()
+    """A digest of a bucket's nodes and relationships, whatever order they come in.
+
+    ``marshal`` format 2 writes no back-references, so equal values always
+    give equal bytes (integers and floats stay distinct).
+    """
+    data = (
+        [(n.uri, tuple(n.labels), sorted(n.props.items())) for n in sorted(nodes, key=attrgetter("uri"))],
+        [(r.start, r.type, r.end, sorted(r.props.items())) for r in sorted(rels, key=attrgetter("key"))],
+    )
+    return blake2b(marshal.dumps(data, 2), digest_size=16).hexdigest()
 
 
 def _split(state: LoadState, pg: PropertyGraph) -> tuple[dict[int, list[Node]], dict[int, list[Rel]]]:
