@@ -18,6 +18,8 @@ the query and dropped from the answer.
 
 from __future__ import annotations
 
+import io
+import itertools
 import json
 import re
 
@@ -82,16 +84,17 @@ class SparqlEngine:
     def __init__(self, graph):
         import pyoxigraph
 
-        data = graph if isinstance(graph, bytes) else graph.serialize(format="nt", encoding="utf-8")
+        data = graph if isinstance(graph, (bytes, io.IOBase)) else graph.serialize(format="nt", encoding="utf-8")
         self.store = pyoxigraph.Store()
         self.store.bulk_load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
 
     @classmethod
     def from_model(cls, model) -> SparqlEngine:
-        """The engine over the graph of checked entities and links (no rdflib graph is built)."""
+        """The engine over the graph of checked entities and links, loaded as the lines are made
+        (no rdflib graph is built, and the text of the graph is never held whole)."""
         from .build import triples
 
-        return cls("".join(triples(model)).encode("utf-8"))
+        return cls(io.BufferedReader(_LineReader(triples(model))))
 
     def _run(self, text: str, bindings: dict[str, str] | None, name: str):
         import pyoxigraph
@@ -151,6 +154,28 @@ class SparqlEngine:
         for solution in result:
             rows.append({c: _term_json(solution[c]) for c in columns if solution[c] is not None})
         return json.dumps({"head": {"vars": columns}, "results": {"bindings": rows}}, ensure_ascii=False, indent=2)
+
+
+class _LineReader(io.RawIOBase):
+    """A binary stream over text lines, read in chunks of lines."""
+
+    def __init__(self, lines):
+        self._lines = iter(lines)
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while len(self._pending) < len(buffer):
+            chunk = "".join(itertools.islice(self._lines, 2000))
+            if not chunk:
+                break
+            self._pending += chunk.encode("utf-8")
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
 
 
 def _plain(term):
