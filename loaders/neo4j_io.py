@@ -1,10 +1,15 @@
 """Write the property graph into Neo4j (or any Bolt server) and read it back.
 
 Loading compares what the database holds with the graph to load and sends only
-the difference, in batched ``UNWIND … MERGE`` statements inside managed
-(retried) write transactions: loading twice writes nothing the second time,
-and ``replace=True`` also deletes what the lists no longer hold. Labels and
+the difference, in batched ``UNWIND`` statements inside managed (retried)
+write transactions: loading twice writes nothing the second time, and
+``replace=True`` also deletes what the lists no longer hold. Labels and
 relationship types come from the ontology only; every value is a parameter.
+
+The comparison reads back only what may differ: a summary node
+(``:KgLoadState``, not a ``:Resource``) holds a digest per range of uris
+(:class:`LoadState`), and only the ranges whose digest differs from the
+target's, or that an interrupted load marked dirty, are read and compared.
 
 Works with Neo4j 5 and ArcadeDB's Bolt plugin; where they differ it says so:
 
@@ -12,8 +17,11 @@ Works with Neo4j 5 and ArcadeDB's Bolt plugin; where they differ it says so:
   node, so every node is created with all its labels in one ``MERGE``, and a
   node whose kind changed is deleted and created again, never relabelled.
 - ArcadeDB answers ``DeadlockDetected`` to an auto-commit ``UNWIND … MERGE``
-  whose rows touch the same node; managed transactions avoid it (and are what
-  Neo4j recommends anyway).
+  whose rows touch the same node, and to concurrent transactions touching the
+  same records; one writer sends managed transactions one at a time.
+- ArcadeDB keeps each label combination as a type with its own index, so a
+  lookup by ``:Resource {uri}`` searches them all; relationships between
+  nodes created in the same load find them by ``elementId`` instead.
 - ArcadeDB does not enforce read access mode: read-only queries are run in an
   explicit transaction that is always rolled back (see :class:`ReadSession`).
 
@@ -47,6 +55,7 @@ __all__ = [
     "read_graph",
     "plan_sync",
     "SyncPlan",
+    "LoadState",
     "load",
     "ReadSession",
 ]

@@ -12,7 +12,7 @@ from kg.cli import main
 from kg.errors import ConnectionFailed, LoadInterrupted
 from kg.mapping import to_property_graph
 from loaders.bolt_server import BoltServer, free_port
-from loaders.neo4j_io import Settings, check_uri, connect, load, read_graph
+from loaders.neo4j_io import STATE_LABEL, Settings, check_uri, connect, load, read_graph
 
 from .conftest import BOLT_PASSWORD, count_in_db, read_rows, write_rows
 
@@ -99,6 +99,109 @@ def test_changed_kind_recreates_the_node_with_its_links(runner, settings, worksp
     driver.close()
     assert set(record["labels"]) == {"Resource", "Platform", "ResearchCenter"}
     assert record["links"] == 2
+
+
+def _run(settings, query, **params):
+    driver = connect(settings)
+    with driver.session(database=settings.database) as session:
+        rows = session.execute_write(lambda tx: tx.run(query, params).data())
+    driver.close()
+    return rows
+
+
+def _counts(output: str) -> dict:
+    return dict(line.split(",") for line in output.splitlines()[1:])
+
+
+def test_bad_lists_write_nothing(runner, settings, workspace):
+    rows = read_rows(workspace / "entities.csv")
+    rows[3]["kind"] = "NoSuchKind"
+    write_rows(workspace / "entities.csv", rows)
+    result = runner.invoke(main, ["load", "--data", str(workspace)])
+    assert result.exit_code == 1
+    assert count_in_db(settings) == (0, 0)
+    assert _run(settings, "MATCH (n) RETURN count(n) AS c") == [{"c": 0}]
+
+
+def test_the_summary_node_stays_out_of_the_plan_graph(runner, settings, plan_graph, plan_model):
+    assert runner.invoke(main, ["load"]).exit_code == 0
+    state = _run(settings, f"MATCH (s:{STATE_LABEL}) RETURN labels(s) AS labels, size(s.bounds) AS buckets")
+    assert state == [{"labels": [STATE_LABEL], "buckets": len(plan_model.entities) // 8 + 1}]
+    driver = connect(settings)
+    assert read_graph(driver, settings.database) == to_property_graph(plan_graph)
+    driver.close()
+    assert count_in_db(settings) == (len(plan_model.entities), len(plan_model.links))
+
+
+def test_a_sync_compares_only_what_changed_and_verify_compares_everything(runner, settings, workspace):
+    assert runner.invoke(main, ["load", "--data", str(workspace)]).exit_code == 0
+    rows = read_rows(workspace / "entities.csv")
+    rows[10]["name_en"] += " (renamed)"
+    write_rows(workspace / "entities.csv", rows)
+    result = runner.invoke(main, ["load", "--data", str(workspace), "--format", "csv"])
+    assert _counts(result.output)["nodes_updated"] == "1" and _counts(result.output)["batches"] == "1"
+
+    # A change made by hand is not in the summary: only --verify finds it.
+    _run(settings, "MATCH (n:Resource {id: $id}) SET n.name_en = 'changed by hand'", id=rows[20]["id"])
+    result = runner.invoke(main, ["load", "--data", str(workspace), "--format", "csv"])
+    assert _counts(result.output)["batches"] == "0"
+    result = runner.invoke(main, ["load", "--data", str(workspace), "--verify", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert _counts(result.output)["nodes_updated"] == "1"
+    assert _run(settings, "MATCH (n:Resource {id: $id}) RETURN n.name_en AS n", id=rows[20]["id"]) == [
+        {"n": rows[20]["name_en"]}
+    ]
+    result = runner.invoke(main, ["load", "--data", str(workspace), "--format", "csv"])
+    assert _counts(result.output)["batches"] == "0"
+
+
+def test_nodes_deleted_by_hand_are_noticed_without_verify(runner, settings, workspace):
+    assert runner.invoke(main, ["load", "--data", str(workspace)]).exit_code == 0
+    links = _run(settings, "MATCH (n:Resource {id: 'northern-voice-valley'})-[r]-() RETURN count(r) AS c")[0]["c"]
+    _run(settings, "MATCH (n:Resource {id: 'northern-voice-valley'}) DETACH DELETE n")
+    result = runner.invoke(main, ["load", "--data", str(workspace), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    counts = _counts(result.output)
+    assert counts["nodes_created"] == "1" and counts["relationships_created"] == str(links)
+
+
+def test_an_interrupted_sync_is_completed_by_the_next_run(settings, workspace, monkeypatch):
+    """Even when the next run's lists are the ones loaded before: the buckets being written were marked."""
+    from neo4j.exceptions import ServiceUnavailable
+
+    import loaders.neo4j_io as neo4j_io
+    from kg.checks import check
+    from kg.mapping import model_to_property_graph
+    from loaders.csv_lists import read_workspace
+
+    before = model_to_property_graph(check(read_workspace(workspace)))
+    load(before, settings)
+    rows = read_rows(workspace / "entities.csv")
+    for row in rows[::50]:
+        row["name_en"] += " (renamed)"
+    write_rows(workspace / "entities.csv", rows)
+    changed = model_to_property_graph(check(read_workspace(workspace)))
+
+    calls = []
+    real = neo4j_io._write
+
+    def fail_after_two(tx, query, rows):
+        calls.append(query)
+        if len(calls) > 2:
+            raise ServiceUnavailable("connection lost")
+        real(tx, query, rows)
+
+    monkeypatch.setattr(neo4j_io, "_write", fail_after_two)
+    with pytest.raises(LoadInterrupted):
+        load(changed, settings, batch_size=1)
+    monkeypatch.undo()
+
+    summary = load(before, settings)  # the lists as they were: only the marked buckets tell what changed
+    assert summary["nodes_updated"] == 2
+    driver = connect(settings)
+    assert read_graph(driver, settings.database) == before
+    driver.close()
+    assert load(before, settings)["batches"] == 0
 
 
 def test_round_trip_rdf_neo4j_rdf(runner, settings, plan_graph, tmp_path):
