@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from .bulk import paused_gc
 from .errors import EntityListError, ValidationFailed
 from .model import ALIAS_SEPARATOR, Entity, Excerpt, Link, Lists, Row
 from .names import normalise
@@ -42,7 +43,8 @@ class Model:
 def check(lists: Lists, *, ontology: Ontology | None = None, text: str | None = None) -> Model:
     """Check rows and return the model, or raise ``ValidationFailed`` with every error."""
     checker = _Checker(ontology or load_ontology(), plan_text() if text is None else text)
-    model = checker.run(lists)
+    with paused_gc():
+        model = checker.run(lists)
     if checker.errors:
         raise ValidationFailed(checker.errors)
     return model

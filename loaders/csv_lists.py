@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
+from kg.bulk import paused_gc
 from kg.errors import EntityListError, ValidationFailed
 from kg.model import (
     ENTITIES_FILE,
@@ -100,7 +101,8 @@ def read_csv_rows(
                 file, 1, 0, "the file is empty", hint=f"the first line must be the header: {','.join(known)}"
             )
         ]
-    header, records, errors = read_delimited(text, file)
+    with paused_gc():
+        header, records, errors = read_delimited(text, file)
     for position, name in enumerate(header, start=1):
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1)
@@ -119,4 +121,4 @@ def read_csv_rows(
             )
     if errors:
         return [], errors
-    return [Row(r.file, r.line, {k: v.strip() for k, v in r.values.items()}, r.columns) for r in records], []
+    return records, []

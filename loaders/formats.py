@@ -217,6 +217,7 @@ def read_delimited(text: str, label: str, delimiter: str = ","):
             columns[name] = i
     records = []
     line = reader.line_num + 1
+    positions = [(name, i - 1) for name, i in columns.items()]
     while True:
         start = line
         try:
@@ -231,7 +232,7 @@ def read_delimited(text: str, label: str, delimiter: str = ","):
             errors.append(EntityListError(label, start, 0, message, hint="close the quote, or export the file again"))
             break
         line = reader.line_num + 1
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
         if len(cells) > len(header):
             errors.append(
@@ -244,8 +245,9 @@ def read_delimited(text: str, label: str, delimiter: str = ","):
                 )
             )
             continue
-        values = {name: cells[i - 1] if i <= len(cells) else "" for name, i in columns.items()}
-        records.append(Row(label, start, values, columns))
+        if len(cells) < len(header):
+            cells += [""] * (len(header) - len(cells))
+        records.append(Row(label, start, {name: cells[i].strip() for name, i in positions}, columns))
     return header, records, errors
 
 
