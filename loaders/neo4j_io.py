@@ -396,13 +396,14 @@ _WRITE_STATE = (
 _MARK_DIRTY = f"MATCH (s:{STATE_LABEL} {{prefix: $prefix}}) SET s.dirty = $dirty"
 _DROP_STATE = f"MATCH (s:{STATE_LABEL} {{prefix: $prefix}}) DELETE s"
 _READ_RANGE_NODES = (
-    "MATCH (n:Resource) WHERE n.uri >= $lo AND n.uri < $hi "
+    "MATCH (n:Resource) WHERE n.uri >= $lo{j} AND n.uri < $hi{j} "
     "RETURN n.uri AS uri, labels(n) AS labels, properties(n) AS props"
 )
 _READ_RANGE_RELS = (
-    "MATCH (a:Resource)-[r]->(b:Resource) WHERE a.uri >= $lo AND a.uri < $hi AND b.uri STARTS WITH $prefix "
+    "MATCH (a:Resource)-[r]->(b:Resource) WHERE a.uri >= $lo{j} AND a.uri < $hi{j} AND b.uri STARTS WITH $prefix "
     "RETURN a.uri AS start, type(r) AS type, b.uri AS end, properties(r) AS props"
 )
+_RANGES_PER_READ = 50
 _READ_INCOMING = (
     "UNWIND $uris AS uri MATCH (a:Resource)-[]->(:Resource {uri: uri}) WHERE a.uri STARTS WITH $prefix "
     "RETURN DISTINCT a.uri AS uri"
@@ -482,7 +483,12 @@ def _read_state(tx) -> LoadState | None:
 
 
 def _read_buckets(driver, database, state: LoadState, buckets: set[int]) -> PropertyGraph:
-    """The nodes and relationships the database holds in these buckets (adjacent ones read as one range)."""
+    """The nodes and relationships the database holds in these buckets.
+
+    Adjacent buckets are read as one uri range; ranges go out 50 to a
+    statement, as ``UNION ALL`` of index range scans (a list of ranges given
+    to ``UNWIND`` is not answered from the index by ArcadeDB).
+    """
     runs: list[tuple[int, int]] = []
     for i in sorted(buckets):
         if runs and runs[-1][1] == i - 1:
@@ -492,10 +498,13 @@ def _read_buckets(driver, database, state: LoadState, buckets: set[int]) -> Prop
 
     def work(tx):
         nodes, rels = [], []
-        for first, last in runs:
-            lo, hi = state.range(first, last)
-            nodes += tx.run(_READ_RANGE_NODES, lo=lo, hi=hi).data()
-            rels += tx.run(_READ_RANGE_RELS, lo=lo, hi=hi, prefix=str(TJ)).data()
+        for k in range(0, len(runs), _RANGES_PER_READ):
+            params: dict = {"prefix": str(TJ)}
+            for j, (first, last) in enumerate(runs[k : k + _RANGES_PER_READ]):
+                params[f"lo{j}"], params[f"hi{j}"] = state.range(first, last)
+            count = len(params) // 2
+            nodes += tx.run(" UNION ALL ".join(_READ_RANGE_NODES.format(j=j) for j in range(count)), params).data()
+            rels += tx.run(" UNION ALL ".join(_READ_RANGE_RELS.format(j=j) for j in range(count)), params).data()
         return nodes, rels
 
     with driver.session(database=database) as session:
