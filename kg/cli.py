@@ -48,6 +48,26 @@ def data_option(func):
     )(func)
 
 
+def store_option(func):
+    return click.option(
+        "--store",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Query the on-disk store that 'kg build --store DIR' wrote, instead of loading the lists "
+        "(for big graphs: it opens at once).",
+    )(func)
+
+
+def _sparql_engine(data, store):
+    """The embedded SPARQL engine: an on-disk store if given, else the lists loaded in memory."""
+    from .sparql import SparqlEngine
+
+    if store is not None:
+        if data is not None:
+            raise click.UsageError("give --data or --store, not both")
+        return SparqlEngine.open(store)
+    return SparqlEngine.from_model(_plan_model(data))
+
+
 def format_option(func):
     return click.option(
         "--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table", show_default=True, help="Output format."
@@ -97,8 +117,13 @@ def main():
 @data_option
 @rdf_output_option(Path("out"), "Folder to write plan.ttl, plan.nt and plan.jsonld into.")
 @shacl_option
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write an on-disk SPARQL store of the graph here, for 'kg query --store' and 'kg sparql --store'.",
+)
 @_translate_errors
-def build(data, output, shacl):
+def build(data, output, shacl, store):
     """Validate the entity lists and write the RDF graph (ontology + instances).
 
     Nothing is written when any check fails.
@@ -106,9 +131,15 @@ def build(data, output, shacl):
     from loaders.csv_lists import read_workspace
 
     from .pipeline import checked
+    from .sparql import check_store_target, write_store
 
+    if store is not None:
+        check_store_target(store)  # before anything is written
     model = checked(read_workspace(data), shacl=shacl)
     _write_rdf(model, output, f"{len(model.entities)} entities, {len(model.links)} links")
+    if store is not None:
+        del model  # the store is loaded from plan.nt
+        click.echo(f"SPARQL store → {write_store(output / 'plan.nt', store)}")
 
 
 @main.command()
@@ -640,18 +671,17 @@ def queries(fmt):
 )
 @format_option
 @data_option
+@store_option
 @neo4j_options
 @_translate_errors
-def query(name, params, engine, fmt, data, uri, username, password, database):
+def query(name, params, engine, fmt, data, store, uri, username, password, database):
     """Answer a question of the query library (see 'kg queries')."""
     from .queries import get, resolve
 
     q = get(name)
     given = dict(params)
     if engine == "sparql":
-        from .sparql import SparqlEngine
-
-        sparql = SparqlEngine.from_model(_plan_model(data))
+        sparql = _sparql_engine(data, store)
         values = resolve(q, given, sparql.lookup)
         if fmt == "json":
             click.echo(sparql.results_json(q.text("sparql"), values, name=q.id))
@@ -689,18 +719,19 @@ def _query_text(text, file):
 )
 @format_option
 @data_option
+@store_option
 @_translate_errors
-def sparql(text, file, fmt, data):
+def sparql(text, file, fmt, data, store):
     """Run an ad-hoc read-only SPARQL query on the embedded graph.
 
     The query comes from TEXT, --file, or standard input. Updates, SERVICE and
     FROM are refused. --format json gives the SPARQL 1.1 JSON results format.
     """
-    from .sparql import SparqlEngine, check_read_only_sparql
+    from .sparql import check_read_only_sparql
 
     body, name = _query_text(text, file)
     check_read_only_sparql(body, name)
-    engine = SparqlEngine.from_model(_plan_model(data))
+    engine = _sparql_engine(data, store)
     if fmt == "json":
         click.echo(engine.results_json(body, name=name))
         return

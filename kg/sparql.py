@@ -22,11 +22,16 @@ import io
 import itertools
 import json
 import re
+import shutil
+from pathlib import Path
 
 from .errors import QueryError
 from .queries import plain
 
-__all__ = ["SparqlEngine", "check_read_only_sparql"]
+__all__ = ["SparqlEngine", "check_read_only_sparql", "write_store", "check_store_target", "STORE_MARK"]
+
+#: The file that marks a folder as a finished store (written last).
+STORE_MARK = "kg-store.txt"
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {
@@ -79,11 +84,15 @@ def check_read_only_sparql(text: str, name: str = "query") -> str:
 
 
 class SparqlEngine:
-    """An in-memory Oxigraph store holding the triples of an rdflib graph (or of N-Triples bytes)."""
+    """An Oxigraph store holding the triples of an rdflib graph (or of N-Triples bytes):
+    in memory, or on disk (:meth:`open`) for graphs too big to load for every question."""
 
-    def __init__(self, graph):
+    def __init__(self, graph, *, store=None):
         import pyoxigraph
 
+        if store is not None:
+            self.store = store
+            return
         data = graph if isinstance(graph, (bytes, io.IOBase)) else graph.serialize(format="nt", encoding="utf-8")
         self.store = pyoxigraph.Store()
         self.store.bulk_load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
@@ -95,6 +104,21 @@ class SparqlEngine:
         from .build import triples
 
         return cls(io.BufferedReader(_LineReader(triples(model))))
+
+    @classmethod
+    def open(cls, path: str | Path) -> SparqlEngine:
+        """The engine over an on-disk store that :func:`write_store` made, opened read-only."""
+        import pyoxigraph
+
+        if not (Path(path) / STORE_MARK).is_file():
+            raise QueryError(
+                f"{path} is not a store written by 'kg build --store'",
+                hint=f"write one with 'kg build --store {path}'",
+            )
+        try:
+            return cls(None, store=pyoxigraph.Store.read_only(str(path)))
+        except OSError as exc:
+            raise QueryError(f"the store {path} cannot be opened: {exc}") from None
 
     def _run(self, text: str, bindings: dict[str, str] | None, name: str):
         import pyoxigraph
@@ -154,6 +178,41 @@ class SparqlEngine:
         for solution in result:
             rows.append({c: _term_json(solution[c]) for c in columns if solution[c] is not None})
         return json.dumps({"head": {"vars": columns}, "results": {"bindings": rows}}, ensure_ascii=False, indent=2)
+
+
+def check_store_target(path: str | Path) -> Path:
+    """``path`` if a store may be written there: it does not exist, or holds a store to replace."""
+    path = Path(path)
+    if path.exists() and not (path / STORE_MARK).is_file():
+        raise QueryError(
+            f"{path} exists and is not a store written by 'kg build --store'", hint="choose another folder"
+        )
+    return path
+
+
+def write_store(ntriples: str | Path, path: str | Path) -> Path:
+    """Bulk-load an N-Triples file into an on-disk Oxigraph store at ``path``, replacing any
+    store there only once the new one is complete; return the path."""
+    import pyoxigraph
+
+    path = check_store_target(path)
+    temp = path.with_name(f".{path.name}.tmp")
+    shutil.rmtree(temp, ignore_errors=True)
+    try:
+        store = pyoxigraph.Store(str(temp))
+        store.bulk_load(path=str(ntriples), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        store.optimize()
+        count = len(store)
+        del store
+        (temp / STORE_MARK).write_text(f"{count} triples from {Path(ntriples).name}\n", encoding="utf-8")
+        old = path.with_name(f".{path.name}.old")
+        if path.exists():
+            path.rename(old)
+        temp.rename(path)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    return path
 
 
 class _LineReader(io.RawIOBase):

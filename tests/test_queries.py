@@ -290,3 +290,34 @@ def test_writes_that_slip_through_are_rolled_back(loaded):
 def test_cypher_keywords_inside_strings_and_properties_are_fine():
     text = "MATCH (n) WHERE n.set = 'CREATE' AND $delete IS NULL RETURN n // MERGE"
     assert check_read_only_cypher(text) == text
+
+
+def test_an_on_disk_store_answers_as_the_lists_do(runner, engine, tmp_path):
+    store = tmp_path / "store"
+    result = runner.invoke(main, ["build", "-o", str(tmp_path / "out"), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    on_disk = SparqlEngine.open(store)
+    for query_id in QUERIES:
+        query = catalogue()[query_id]
+        values = resolve(query, {}, engine.lookup)
+        assert resolve(query, {}, on_disk.lookup) == values
+        expected = engine.select(query.text("sparql"), values, name=query_id)
+        assert on_disk.select(query.text("sparql"), values, name=query_id) == expected, query_id
+    result = runner.invoke(main, ["query", "located-in", "--store", str(store), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["results"]["bindings"]
+
+
+def test_a_store_is_refused_unless_kg_build_wrote_it(runner, tmp_path):
+    (tmp_path / "notes").mkdir()
+    result = runner.invoke(main, ["sparql", "--store", str(tmp_path / "notes"), "ASK { ?s ?p ?o }"])
+    assert result.exit_code == 1
+    assert "is not a store written by 'kg build --store'" in result.stderr
+    result = runner.invoke(main, ["build", "-o", str(tmp_path / "out"), "--store", str(tmp_path / "notes")])
+    assert result.exit_code == 1
+    assert "exists and is not a store" in result.stderr
+    assert (tmp_path / "notes").is_dir() and not list((tmp_path / "notes").iterdir())
+    assert not (tmp_path / "out").exists()
+    result = runner.invoke(main, ["query", "located-in", "--store", str(tmp_path), "--data", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "give --data or --store, not both" in result.stderr
