@@ -55,6 +55,8 @@ class _Checker:
         self.onto = ontology
         self.text = text
         self.errors: list[EntityListError] = []
+        self.occurrences: dict[str, list[int]] = {}  # quote → its offsets in the plan
+        self.excerpts: dict[tuple[int, str], Excerpt] = {}  # one Excerpt object per quote and offset
 
     def error(self, row: Row, column: str, message: str, hint: str | None = None) -> None:
         self.errors.append(EntityListError(row.file, row.line, row.column(column), message, hint=hint))
@@ -187,7 +189,9 @@ class _Checker:
                 "quote the words of the plan that name the entity, or add the form it uses as an alias",
             )
             return False
-        occurrences = [m.start() for m in re.finditer(re.escape(quote), self.text)]
+        occurrences = self.occurrences.get(quote)
+        if occurrences is None:
+            occurrences = self.occurrences[quote] = [m.start() for m in re.finditer(re.escape(quote), self.text)]
         if not occurrences:
             self.error(
                 row,
@@ -221,7 +225,10 @@ class _Checker:
             return False
         else:
             start = occurrences[0]
-        return Excerpt(start, start + len(quote), quote)
+        excerpt = self.excerpts.get((start, quote))
+        if excerpt is None:
+            excerpt = self.excerpts[(start, quote)] = Excerpt(start, start + len(quote), quote)
+        return excerpt
 
     # Links ----------------------------------------------------------------
 
