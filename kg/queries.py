@@ -94,16 +94,9 @@ def bind(query: Query, given: dict[str, str]) -> dict[str, str]:
     return {**known, **given}
 
 
-#: Find an entity by exact id, name or alias, in each engine ($value / ?value).
+#: Find an entity by exact id, name or alias ($value). The SPARQL engine looks the
+#: literal up in its indexes instead (:meth:`kg.sparql.SparqlEngine.lookup`).
 LOOKUP = {
-    "sparql": """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?id ?name_zh ?value WHERE {
-  ?e rdfs:label|skos:altLabel|dcterms:identifier ?n . FILTER(STR(?n) = ?value)
-  ?e dcterms:identifier ?id ; rdfs:label ?name_zh . FILTER(LANG(?name_zh) = "zh")
-}""",
     "cypher": """
 MATCH (e:Resource) WHERE $value IN [e.id, e.name_zh, e.name_en] + coalesce(e.aliases, [])
 RETURN DISTINCT e.id AS id, e.name_zh AS name_zh""",

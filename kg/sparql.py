@@ -34,6 +34,9 @@ __all__ = ["SparqlEngine", "check_read_only_sparql", "write_store", "check_store
 STORE_MARK = "kg-store.txt"
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
+_IDENTIFIER = "http://purl.org/dc/terms/identifier"
 _INTEGERS = {
     _XSD + t
     for t in (
@@ -157,10 +160,32 @@ class SparqlEngine:
         return columns, [{c: _plain(solution[c]) for c in columns} for solution in result]
 
     def lookup(self, value: str) -> list[tuple[str, str]]:
-        """Entities with this exact id, name or alias, as ``(id, name_zh)``."""
-        from .queries import LOOKUP
+        """Entities with this exact id, name or alias, as ``(id, name_zh)``.
 
-        return [(r["id"], r["name_zh"]) for r in self.select(LOOKUP["sparql"], {"value": value}, name="lookup")[1]]
+        Found through the store's indexes (a SPARQL filter on every label
+        would scan them all: Oxigraph plans a bound parameter as unknown).
+        """
+        import pyoxigraph
+
+        label, alt, identifier = (pyoxigraph.NamedNode(iri) for iri in (_RDFS_LABEL, _ALT_LABEL, _IDENTIFIER))
+        forms = [
+            (label, pyoxigraph.Literal(value, language="zh")),
+            (label, pyoxigraph.Literal(value, language="en")),
+            (alt, pyoxigraph.Literal(value, language="zh")),
+            (alt, pyoxigraph.Literal(value, language="en")),
+            (identifier, pyoxigraph.Literal(value)),
+        ]
+        found = set()
+        for predicate, literal in forms:
+            for quad in self.store.quads_for_pattern(None, predicate, literal):
+                ids = [q.object.value for q in self.store.quads_for_pattern(quad.subject, identifier, None)]
+                names = [
+                    q.object.value
+                    for q in self.store.quads_for_pattern(quad.subject, label, None)
+                    if q.object.language == "zh"
+                ]
+                found.update((i, n) for i in ids for n in names)
+        return sorted(found)
 
     def results_json(self, text: str, bindings: dict[str, str] | None = None, *, name: str = "query") -> str:
         """The answer in the SPARQL 1.1 Query Results JSON Format."""
