@@ -1,9 +1,9 @@
 """SPARQL on the embedded graph, read-only, with Oxigraph as the engine.
 
 rdflib's own SPARQL engine evaluates joins naively (a name filter after a
-cross product), so queries run on an in-memory Oxigraph store, loaded with
+cross product), so queries run on an Oxigraph store: in memory, loaded with
 the triples of :func:`kg.build.triples` (:meth:`SparqlEngine.from_model`) or of
-an rdflib graph. Updates, ``SERVICE`` and ``FROM``
+an rdflib graph, or on disk as 'kg build --store' wrote it (:meth:`SparqlEngine.open`). Updates, ``SERVICE`` and ``FROM``
 (which could fetch remote data) are refused before anything runs.
 
 Parameters are bound as SEP-0007 substitutions, which Oxigraph applies to
