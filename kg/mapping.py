@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import attrgetter
 
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
@@ -90,6 +92,7 @@ class PropertyGraph:
     rels: dict[tuple[str, str, str], Rel] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=256)
 def rel_type(link: str) -> str:
     """``locatedIn`` → ``LOCATED_IN``."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", link).upper()
@@ -150,7 +153,7 @@ def model_to_property_graph(model: Model) -> PropertyGraph:
             "id": entity.id,
             "name_zh": entity.name_zh,
             "name_en": entity.name_en,
-            "aliases": sorted(entity.aliases) or None,
+            "aliases": sorted(entity.aliases) if entity.aliases else None,
             "notation": entity.notation or None,
         }
         if entity.kind == "Indicator":
@@ -173,8 +176,8 @@ def model_to_property_graph(model: Model) -> PropertyGraph:
         )
         for link in model.links
     ]
-    for rel in sorted(rels, key=lambda r: r.key):
-        pg.rels[rel.key] = rel
+    rels.sort(key=attrgetter("start", "type", "end"))
+    pg.rels = {(rel.start, rel.type, rel.end): rel for rel in rels}
     return pg
 
 
