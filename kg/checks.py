@@ -34,10 +34,12 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 @dataclass
 class Model:
-    """Checked entities (by id, in file order) and links (in file order)."""
+    """Checked entities (by id, in file order) and links (in file order); ``names`` maps each
+    normalised name and alias to the ids of the entities that bear it (filled in by :func:`check`)."""
 
     entities: dict[str, Entity] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)
+    names: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
 
 
 def check(lists: Lists, *, ontology: Ontology | None = None, text: str | None = None) -> Model:
@@ -68,7 +70,7 @@ class _Checker:
             entity = self.entity(row, first_row)
             if entity is not None:
                 model.entities[entity.id] = entity
-        names = self.name_index(model)
+        names = model.names = self.name_index(model)
         seen: dict[tuple, Row] = {}
         for row in lists.links:
             link = self.link(row, model, names)
@@ -92,7 +94,9 @@ class _Checker:
     def entity(self, row: Row, first_row: dict[str, Row]) -> Entity | None:
         """The row's entity; kept even when some cells are wrong, so that links to it do not
         cascade into errors (the errors recorded still stop the build). None for a bad id."""
-        entity_id = row.get("id")
+        values = row.values
+        get = values.get
+        entity_id = get("id", "")
         if not entity_id:
             self.error(row, "id", "id is empty", "give every entity a stable id such as 'binhai-new-area'")
         elif not ID_PATTERN.match(entity_id):
@@ -112,20 +116,21 @@ class _Checker:
             )
         else:
             first_row[entity_id] = row
-        kind = row.get("kind")
+        kind = get("kind", "")
         if kind not in self.onto.kinds:
             hint = _suggest(kind, self.onto.kinds) or "see 'kg kinds' for the kinds of the ontology"
             self.error(row, "kind", f"kind '{kind}' is not in the ontology", hint)
         for column in ("name_zh", "name_en"):
-            if not row.get(column):
+            if not get(column, ""):
                 self.error(row, column, f"{column} is empty", "every entity needs a Chinese and an English name")
-        aliases = tuple(a.strip() for a in row.get("aliases").split(ALIAS_SEPARATOR) if a.strip())
-        excerpt = self.excerpt(row, names=(row.get("name_zh"), *aliases))
+        aliases_text = get("aliases", "")
+        aliases = tuple(a.strip() for a in aliases_text.split(ALIAS_SEPARATOR) if a.strip()) if aliases_text else ()
+        excerpt = self.excerpt(row, names=(get("name_zh", ""), *aliases))
         if kind == "Indicator":
             self.indicator(row)
         else:
             for column in ("unit", "value_2020", "value_2025"):
-                if row.get(column):
+                if get(column, ""):
                     self.error(
                         row, column, f"{column} is for indicators only", "clear the cell or set kind to Indicator"
                     )
@@ -134,15 +139,15 @@ class _Checker:
         return Entity(
             entity_id,
             kind,
-            row.get("name_zh"),
-            row.get("name_en"),
+            get("name_zh", ""),
+            get("name_en", ""),
             aliases,
             excerpt or None,
-            row.get("note"),
-            row.get("notation"),
-            row.get("unit"),
-            row.get("value_2020"),
-            row.get("value_2025"),
+            get("note", ""),
+            get("notation", ""),
+            get("unit", ""),
+            get("value_2020", ""),
+            get("value_2025", ""),
             row,
         )
 
@@ -162,7 +167,8 @@ class _Checker:
 
     def excerpt(self, row: Row, names: tuple[str, ...] | None = None) -> Excerpt | None | bool:
         """The row's excerpt, None for a curated row, False after an error."""
-        quote, start_text, note = row.get("quote"), row.get("quote_start"), row.get("note")
+        get = row.values.get
+        quote, start_text, note = get("quote", ""), get("quote_start", ""), get("note", "")
         if not quote:
             if start_text:
                 self.error(
@@ -252,7 +258,7 @@ class _Checker:
         return index
 
     def resolve(self, row: Row, column: str, model: Model, names: dict[str, list[str]]) -> str | None:
-        ref = row.get(column)
+        ref = row.values.get(column, "")
         if not ref:
             self.error(row, column, f"{column} is empty", "give the id, name or alias of an entity")
             return None
@@ -278,7 +284,7 @@ class _Checker:
         return None
 
     def link(self, row: Row, model: Model, names: dict[str, list[str]]) -> Link | None:
-        predicate = row.get("predicate")
+        predicate = row.values.get("predicate", "")
         link_type = self.onto.links.get(predicate)
         if link_type is None:
             hint = _suggest(predicate, self.onto.links) or f"use one of: {', '.join(self.onto.links)}"
@@ -307,7 +313,7 @@ class _Checker:
             ok = False
         if not ok:
             return None
-        return Link(subject, predicate, obj, excerpt, row.get("note"), row)
+        return Link(subject, predicate, obj, excerpt, row.values.get("note", ""), row)
 
     def cycles(self, model: Model) -> None:
         """The domain taxonomy and place hierarchy must not loop."""

@@ -7,8 +7,10 @@ result. Exit codes: 0 success, 1 a problem in the data or the environment
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -105,6 +107,27 @@ def _write_rdf(model, output: Path, counts: str) -> None:
 
     paths, count = write_rdf(triples(model), output)
     click.echo(f"{counts}, {count} triples → " + ", ".join(str(p) for p in paths))
+
+
+def run() -> None:
+    """The ``kg`` command as installed: :func:`main`, then a quick exit.
+
+    A big load or build leaves millions of objects that Python would free one
+    by one on the way out (seconds at a million entities). Every command has
+    closed its files and connections when it returns, so the process flushes
+    its output and ends at once with the command's exit code.
+    """
+    try:
+        main(prog_name="kg")
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if exc.code is not None and not isinstance(exc.code, int):
+            print(exc.code, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (kg … | head): nothing more to say
+            stream.flush()
+    os._exit(code)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -489,7 +512,7 @@ def load(data, uri, username, password, database, replace, verify, batch_size, f
     are read and checked while the database is read; nothing is written
     unless every check passes.
     """
-    from loaders.neo4j_io import load as load_graph
+    from loaders.sync import load_lists
 
     from .render import render
 
@@ -504,8 +527,8 @@ def load(data, uri, username, password, database, replace, verify, batch_size, f
             bar.update(done - bar.pos)
 
     try:
-        summary = load_graph(
-            lambda: _property_graph(data),
+        summary = load_lists(
+            data,
             _settings(uri, username, password, database),
             replace=replace,
             batch_size=batch_size,
@@ -589,7 +612,7 @@ def serve(data, port, password, database, root):
 
     from loaders.bolt_server import USERNAME, BoltServer
     from loaders.neo4j_io import Settings
-    from loaders.neo4j_io import load as load_graph
+    from loaders.sync import load as load_graph
 
     target = _property_graph(data)
     server = BoltServer(password=password, port=port, database=database, root=root)
@@ -803,9 +826,16 @@ def _property_graph(data):
     help="force: by links; regions: Beijing, Tianjin, Hebei side by side; geo: by coordinates.",
 )
 @click.option("--title", help="Page title.")
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(1, 100_000),
+    default=2000,
+    show_default=True,
+    help="Refuse a view with more nodes (narrow it instead, or raise this; 10,000 still draw in seconds).",
+)
 @click.option("--open", "open_page", is_flag=True, help="Open the page in a browser.")
 @_translate_errors
-def viz(data, output, focus, hops, kinds, domain, region, layout, title, open_page):
+def viz(data, output, focus, hops, kinds, domain, region, layout, title, max_nodes, open_page):
     """Write an interactive network view (one HTML file that works offline)."""
     from viz.html import render, write_page
     from viz.select import select
@@ -815,7 +845,8 @@ def viz(data, output, focus, hops, kinds, domain, region, layout, title, open_pa
     pg = _property_graph(data)
     part = select(pg, focus=focus, hops=hops, kinds=tuple(kinds), domain=domain, region=region)
     default_title = "天津市科技创新“十四五”规划知识图谱" + (f" · {focus}" if focus else "")
-    path = write_page(render(part, layout=layout, title=title or default_title, regions=regions_of(pg)), output)
+    page = render(part, layout=layout, title=title or default_title, regions=regions_of(pg), max_nodes=max_nodes)
+    path = write_page(page, output)
     click.echo(f"{len(part.nodes)} nodes, {len(part.rels)} links → {path}")
     if open_page:
         click.launch(str(path))

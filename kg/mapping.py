@@ -52,6 +52,8 @@ __all__ = [
     "link_name",
     "to_property_graph",
     "model_to_property_graph",
+    "node_of",
+    "rel_of",
     "graph_to_model",
     "to_model",
     "kind_of_labels",
@@ -127,58 +129,62 @@ def model_to_property_graph(model: Model) -> PropertyGraph:
 
     ``kg load`` uses it directly, without building the RDF graph first.
     """
-    base = str(TJ)  # entity_iri(id) is TJ[id]: the same string, without building an rdflib term per row
-
-    onto = load_ontology()
-    index = section_index()
     pg = PropertyGraph()
-
-    def provenance(excerpt: Excerpt | None, note: str) -> dict:
-        props = {}
-        if excerpt is not None:
-            props.update(
-                section=index.at(excerpt.start).label,
-                quote=excerpt.text,
-                quote_start=excerpt.start,
-                quote_end=excerpt.end,
-            )
-        if note:
-            props["editorial_note" if excerpt is not None else "curation_note"] = note
-        return props
-
-    for entity in sorted(model.entities.values(), key=lambda e: base + e.id):
-        uri = base + entity.id
-        props = {
-            "uri": uri,
-            "id": entity.id,
-            "name_zh": entity.name_zh,
-            "name_en": entity.name_en,
-            "aliases": sorted(entity.aliases) if entity.aliases else None,
-            "notation": entity.notation or None,
-        }
-        if entity.kind == "Indicator":
-            props.update(
-                unit=entity.unit,
-                baseline_value=float(entity.value_2020),
-                baseline_year=2020,
-                target_value=float(entity.value_2025),
-                target_year=2025,
-            )
-        props.update(provenance(entity.excerpt, entity.note))
-        chain = onto.kind(entity.kind).chain
-        pg.nodes[uri] = Node(uri, (RESOURCE_LABEL, *chain), {k: v for k, v in props.items() if v is not None})
-    rels = [
-        Rel(
-            base + link.subject,
-            rel_type(link.predicate),
-            base + link.object,
-            provenance(link.excerpt, link.note),
-        )
-        for link in model.links
-    ]
+    for entity in sorted(model.entities.values(), key=attrgetter("id")):  # the order of their uris
+        node = node_of(entity)
+        pg.nodes[node.uri] = node
+    rels = [rel_of(link) for link in model.links]
     rels.sort(key=attrgetter("start", "type", "end"))
     pg.rels = {(rel.start, rel.type, rel.end): rel for rel in rels}
     return pg
+
+
+def node_of(entity: Entity) -> Node:
+    """The node of one checked entity.
+
+    >>> from kg.model import Entity
+    >>> node_of(Entity("tianjin", "Region", "天津", "Tianjin", note="curated: x")).props["curation_note"]
+    'curated: x'
+    """
+    uri = _BASE + entity.id
+    props = {"uri": uri, "id": entity.id, "name_zh": entity.name_zh, "name_en": entity.name_en}
+    if entity.aliases:
+        props["aliases"] = sorted(entity.aliases)
+    if entity.notation:
+        props["notation"] = entity.notation
+    if entity.kind == "Indicator":
+        props.update(
+            unit=entity.unit,
+            baseline_value=float(entity.value_2020),
+            baseline_year=2020,
+            target_value=float(entity.value_2025),
+            target_year=2025,
+        )
+    _provenance(props, entity.excerpt, entity.note)
+    return Node(uri, (RESOURCE_LABEL, *load_ontology().kinds[entity.kind].chain), props)
+
+
+def rel_of(link: Link) -> Rel:
+    """The relationship of one checked link."""
+    return Rel(
+        _BASE + link.subject, rel_type(link.predicate), _BASE + link.object, _provenance({}, link.excerpt, link.note)
+    )
+
+
+#: entity_iri(id) is TJ[id]: the same string, without building an rdflib term per row.
+_BASE = str(TJ)
+
+
+def _provenance(props: dict, excerpt: Excerpt | None, note: str) -> dict:
+    """Add the provenance of a node or relationship to its properties."""
+    if excerpt is not None:
+        props["section"] = section_index().at(excerpt.start).label
+        props["quote"] = excerpt.text
+        props["quote_start"] = excerpt.start
+        props["quote_end"] = excerpt.end
+    if note:
+        props["editorial_note" if excerpt is not None else "curation_note"] = note
+    return props
 
 
 def _excerpt_of(graph: Graph, subject) -> Excerpt | None:

@@ -82,12 +82,16 @@ class Row:
 
 @dataclass
 class Lists:
-    """The rows of a workspace: entities and links, each from its file."""
+    """The rows of a workspace: entities and links, each from its file. When they were read from
+    files, ``texts`` holds the two files' decoded text and ``digests`` a digest of their bytes
+    (see :mod:`kg.incremental`)."""
 
     entities: list[Row] = field(default_factory=list)
     links: list[Row] = field(default_factory=list)
     entities_file: str = ENTITIES_FILE
     links_file: str = LINKS_FILE
+    texts: tuple[str, str] | None = field(default=None, repr=False, compare=False)
+    digests: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

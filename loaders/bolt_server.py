@@ -107,11 +107,12 @@ class BoltServer:
         return self
 
     def _read_output(self, ready: threading.Event) -> None:
-        for line in self.process.stdout:
-            self._log.append(line.rstrip())
-            del self._log[:-200]
-            if READY in line:
-                ready.set()
+        with contextlib.suppress(ValueError, OSError):  # the pipe is closed when the server is stopped
+            for line in self.process.stdout:
+                self._log.append(line.rstrip())
+                del self._log[:-200]
+                if READY in line:
+                    ready.set()
 
     def stop(self) -> None:
         """Stop the server and wait for its process; remove a root folder it made itself."""

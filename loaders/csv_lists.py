@@ -12,6 +12,7 @@ missing column are errors with their line and column.
 from __future__ import annotations
 
 import difflib
+import hashlib
 from pathlib import Path
 
 from kg.bulk import paused_gc
@@ -30,7 +31,7 @@ from kg.resources import resource
 
 from .formats import decode, read_delimited
 
-__all__ = ["read_workspace", "read_csv_rows"]
+__all__ = ["read_workspace", "read_list_files", "file_digest", "read_csv_rows", "read_text_rows"]
 
 
 def read_workspace(folder: str | Path | None = None) -> Lists:
@@ -39,6 +40,43 @@ def read_workspace(folder: str | Path | None = None) -> Lists:
     Every error of both files is collected and raised at once as ``ValidationFailed``.
     A write to the folder that was interrupted is first finished (if it had
     committed) or discarded (see :mod:`loaders.workspace`).
+    """
+    errors: list[EntityListError] = []
+    files = _files(folder, errors)
+    rows, texts = [], []
+    for (label, data), (columns, required) in zip(
+        files, ((ENTITY_COLUMNS, REQUIRED_ENTITY_COLUMNS), (LINK_COLUMNS, REQUIRED_LINK_COLUMNS)), strict=True
+    ):
+        text, file_errors = decode(data, label) if data is not None else ("", [])
+        if not file_errors and data is not None:
+            file_rows, file_errors = read_text_rows(text, label, columns, required)
+            rows.append(file_rows)
+            texts.append(text)
+        errors.extend(file_errors)
+    if errors:
+        raise ValidationFailed(errors)
+    (entities_file, entity_data), (links_file, link_data) = files
+    digests = (file_digest(entity_data), file_digest(link_data))
+    return Lists(rows[0], rows[1], entities_file, links_file, (texts[0], texts[1]), digests)
+
+
+def read_list_files(folder: str | Path | None = None) -> list[tuple[str, bytes]] | None:
+    """``(label, bytes)`` of ``entities.csv`` and ``links.csv``; None if a file is missing
+    (:func:`read_workspace` says so). Decode the bytes with :func:`loaders.formats.decode`."""
+    files = _files(folder, [])
+    return None if any(data is None for _, data in files) else files
+
+
+def file_digest(data: bytes) -> str:
+    """A digest of a list file's bytes (equal digests: the same file)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _files(folder, errors: list) -> list[tuple[str, bytes | None]]:
+    """(label, bytes) of the two lists, bytes None for a missing file (and an error added to ``errors``).
+
+    A missing folder raises ``ValidationFailed``; a write to the folder that was
+    interrupted is first finished or discarded.
     """
     if folder is None:
         base = resource("data")
@@ -57,31 +95,23 @@ def read_workspace(folder: str | Path | None = None) -> Lists:
         from .workspace import recover
 
         recover(base)  # finish or discard a write that was interrupted
-    errors: list[EntityListError] = []
-    results = []
-    for name, columns, required in (
-        (ENTITIES_FILE, ENTITY_COLUMNS, REQUIRED_ENTITY_COLUMNS),
-        (LINKS_FILE, LINK_COLUMNS, REQUIRED_LINK_COLUMNS),
-    ):
+    found = []
+    for name in (ENTITIES_FILE, LINKS_FILE):
         path = base / name
-        if not path.is_file():
-            errors.append(
-                EntityListError(
-                    label(name),
-                    0,
-                    0,
-                    "file is missing",
-                    hint="every workspace holds entities.csv and links.csv; 'kg init DIR' makes one",
-                )
-            )
-            results.append([])
+        if path.is_file():
+            found.append((label(name), path.read_bytes()))
             continue
-        rows, file_errors = read_csv_rows(path.read_bytes(), label(name), columns, required)
-        errors.extend(file_errors)
-        results.append(rows)
-    if errors:
-        raise ValidationFailed(errors)
-    return Lists(results[0], results[1], label(ENTITIES_FILE), label(LINKS_FILE))
+        errors.append(
+            EntityListError(
+                label(name),
+                0,
+                0,
+                "file is missing",
+                hint="every workspace holds entities.csv and links.csv; 'kg init DIR' makes one",
+            )
+        )
+        found.append((label(name), None))
+    return found
 
 
 def read_csv_rows(
@@ -95,6 +125,13 @@ def read_csv_rows(
     text, errors = decode(data, file)
     if errors:
         return [], errors
+    return read_text_rows(text, file, known, required)
+
+
+def read_text_rows(
+    text: str, file: str, known: dict[str, str], required: tuple[str, ...]
+) -> tuple[list[Row], list[EntityListError]]:
+    """Parse a list's decoded text into rows; return them with every error found."""
     if not text.strip():
         return [], [
             EntityListError(

@@ -218,6 +218,8 @@ def read_delimited(text: str, label: str, delimiter: str = ","):
     records = []
     line = reader.line_num + 1
     positions = [(name, i - 1) for name, i in columns.items()]
+    names = list(columns)
+    in_order = [i for _, i in positions] == list(range(len(header)))  # no blank or repeated column name
     while True:
         start = line
         try:
@@ -247,7 +249,11 @@ def read_delimited(text: str, label: str, delimiter: str = ","):
             continue
         if len(cells) < len(header):
             cells += [""] * (len(header) - len(cells))
-        records.append(Row(label, start, {name: cells[i].strip() for name, i in positions}, columns))
+        if in_order:
+            values = dict(zip(names, map(str.strip, cells), strict=True))
+        else:
+            values = {name: cells[i].strip() for name, i in positions}
+        records.append(Row(label, start, values, columns))
     return header, records, errors
 
 

@@ -1,20 +1,13 @@
-"""Write the property graph into Neo4j (or any Bolt server) and read it back.
+"""Talk to Neo4j (or any Bolt server): connect, read the plan graph, plan and send writes, read-only Cypher.
 
-Loading compares what the database holds with the graph to load and sends only
-the difference, in batched ``UNWIND`` statements inside managed (retried)
-write transactions: loading twice writes nothing the second time, and
-``replace=True`` also deletes what the lists no longer hold. Labels and
-relationship types come from the ontology only; every value is a parameter.
-
-The comparison reads back only what may differ: a summary node
-(``:KgLoadState``, not a ``:Resource``) holds a digest per range of uris
-(:class:`LoadState`), and only the ranges whose digest differs from the
-target's, or that an interrupted load marked dirty, are read and compared.
+Writes go as batched ``UNWIND`` statements inside managed (retried) write
+transactions; labels and relationship types come from the ontology only, and
+every value is a parameter. What to write is decided in :mod:`loaders.sync`.
 
 Works with Neo4j 5 and ArcadeDB's Bolt plugin; where they differ it says so:
 
 - ArcadeDB fails a uniqueness constraint when a label is added to an existing
-  node, so every node is created with all its labels in one ``MERGE``, and a
+  node, so every node is created with all its labels in one ``CREATE``, and a
   node whose kind changed is deleted and created again, never relabelled.
 - ArcadeDB answers ``DeadlockDetected`` to an auto-commit ``UNWIND … MERGE``
   whose rows touch the same node, and to concurrent transactions touching the
@@ -33,14 +26,9 @@ kg.errors.ConnectionFailed: 'bolt:/localhost' is not a Bolt URI (write it as bol
 
 from __future__ import annotations
 
-import marshal
 import os
 import threading
-from bisect import bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from hashlib import blake2b
-from operator import attrgetter
 from urllib.parse import urlsplit
 
 from kg.errors import ConnectionFailed, LoadInterrupted, QueryError
@@ -53,11 +41,17 @@ __all__ = [
     "check_uri",
     "connect",
     "read_graph",
+    "read_items",
+    "graph_of_records",
     "plan_sync",
     "SyncPlan",
-    "LoadState",
-    "load",
+    "batches",
+    "node_batches",
+    "rel_batches",
+    "Writer",
     "ReadSession",
+    "CONSTRAINT",
+    "BATCH_SIZE",
 ]
 
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -180,10 +174,33 @@ def read_graph(driver, database: str | None = None) -> PropertyGraph:
 
     with driver.session(database=database) as session:
         nodes, rels = session.execute_read(work)
-    return _graph(nodes, rels)
+    return graph_of_records(nodes, rels)
 
 
-def _graph(nodes: list[dict], rels: list[dict]) -> PropertyGraph:
+_READ_ITEM_NODES = (
+    "UNWIND $uris AS uri MATCH (n:Resource {uri: uri}) RETURN n.uri AS uri, labels(n) AS labels, properties(n) AS props"
+)
+_READ_ITEM_RELS = (
+    "UNWIND $rows AS row MATCH (a:Resource {uri: row.start})-[r]->(b:Resource {uri: row.end}) WHERE type(r) = row.type "
+    "RETURN a.uri AS start, type(r) AS type, b.uri AS end, properties(r) AS props"
+)
+
+
+def read_items(driver, database, uris, keys) -> PropertyGraph:
+    """The nodes with these uris and the relationships with these ``(start, type, end)`` keys, where the database has them."""
+    rows = [{"start": start, "type": type_, "end": end} for start, type_, end in keys]
+
+    def work(tx):
+        nodes = tx.run(_READ_ITEM_NODES, uris=list(uris)).data() if uris else []
+        rels = tx.run(_READ_ITEM_RELS, rows=rows).data() if rows else []
+        return nodes, rels
+
+    with driver.session(database=database) as session:
+        nodes, rels = session.execute_read(work)
+    return graph_of_records(nodes, rels)
+
+
+def graph_of_records(nodes: list[dict], rels: list[dict]) -> PropertyGraph:
     """A property graph from read rows, in the mapping's order (nodes by uri, relationships by key)."""
     chains = {frozenset(k.chain): k.chain for k in load_ontology().kinds.values()}
     pg = PropertyGraph()
@@ -308,7 +325,7 @@ class _Batch:
     rel_type: str = ""
 
 
-def _batches(plan: SyncPlan, batch_size: int) -> list[_Batch]:
+def batches(plan: SyncPlan, batch_size: int) -> list[_Batch]:
     """The statements in the order they must run: deletions, then nodes, then relationships.
 
     Nodes and relationships the diff knows are absent are written with
@@ -318,8 +335,7 @@ def _batches(plan: SyncPlan, batch_size: int) -> list[_Batch]:
     out: list[_Batch] = []
 
     def add(kind, query, rows, rel_type=""):
-        for i in range(0, len(rows), batch_size):
-            out.append(_Batch(kind, query, rows[i : i + batch_size], rel_type))
+        out.extend(_chunks(kind, query, rows, batch_size, rel_type))
 
     for name, rels in _by(plan.delete_rels, lambda r: r.type):
         query = f"UNWIND $rows AS row MATCH (:Resource {{uri: row.start}})-[r:{_rel(name)}]->(:Resource {{uri: row.end}}) DELETE r"
@@ -330,19 +346,33 @@ def _batches(plan: SyncPlan, batch_size: int) -> list[_Batch]:
         [{"uri": u} for u in plan.delete_nodes],
     )
     for labels, nodes in _by(plan.create_nodes, lambda n: n.labels):
-        query = f"UNWIND $rows AS row CREATE (n{_labels(labels)}) SET n = row RETURN n.uri AS uri, elementId(n) AS id"
-        add("create_nodes", query, [n.props for n in nodes])
+        out.extend(node_batches(labels, nodes, batch_size))
     add(
         "query",
         "UNWIND $rows AS row MATCH (n:Resource {uri: row.uri}) SET n = row.props",
         [{"uri": n.uri, "props": n.props} for n in plan.update_nodes],
     )
     for name, rels in _by(plan.create_rels, lambda r: r.type):
-        add("create_rels", "", rels, name)
+        out.extend(rel_batches(name, rels, batch_size))
     for name, rels in _by(plan.update_rels, lambda r: r.type):
         query = f"UNWIND $rows AS row MATCH (:Resource {{uri: row.start}})-[r:{_rel(name)}]->(:Resource {{uri: row.end}}) SET r = row.props"
         add("query", query, [{"start": r.start, "end": r.end, "props": r.props} for r in rels])
     return out
+
+
+def node_batches(labels: tuple[str, ...], nodes: list[Node], batch_size: int) -> list[_Batch]:
+    """``CREATE`` of nodes that all carry these labels (the element ids they get are kept)."""
+    query = f"UNWIND $rows AS row CREATE (n{_labels(labels)}) SET n = row RETURN n.uri AS uri, elementId(n) AS id"
+    return _chunks("create_nodes", query, [n.props for n in nodes], batch_size)
+
+
+def rel_batches(rel_type_name: str, rels: list[Rel], batch_size: int) -> list[_Batch]:
+    """``CREATE`` of relationships of one type (between nodes found by element id where known)."""
+    return _chunks("create_rels", "", rels, batch_size, rel_type_name)
+
+
+def _chunks(kind: str, query: str, rows: list, batch_size: int, rel_type_name: str = "") -> list[_Batch]:
+    return [_Batch(kind, query, rows[i : i + batch_size], rel_type_name) for i in range(0, len(rows), batch_size)]
 
 
 def _by(items, key) -> list[tuple]:
@@ -378,327 +408,23 @@ def _write_returning(tx, query, rows) -> list:
     return [record.values() for record in tx.run(query, rows=rows)]
 
 
-# The summary of what the database holds -------------------------------------
-
-STATE_LABEL = "KgLoadState"
-STATE_VERSION = 1
-#: Nodes per bucket when the buckets are drawn; a bucket also holds the relationships that start in it.
-BUCKET_NODES = 8
-_READ_STATE = (
-    f"MATCH (s:{STATE_LABEL} {{prefix: $prefix}}) "
-    "RETURN s.version AS version, s.bounds AS bounds, s.hashes AS hashes, s.dirty AS dirty, s.resources AS resources"
-)
-_COUNT_RESOURCES = "MATCH (n:Resource) RETURN count(n) AS c"
-_WRITE_STATE = (
-    f"MERGE (s:{STATE_LABEL} {{prefix: $prefix}}) "
-    "SET s.version = $version, s.bounds = $bounds, s.hashes = $hashes, s.dirty = $dirty, s.resources = $resources"
-)
-_MARK_DIRTY = f"MATCH (s:{STATE_LABEL} {{prefix: $prefix}}) SET s.dirty = $dirty"
-_DROP_STATE = f"MATCH (s:{STATE_LABEL} {{prefix: $prefix}}) DELETE s"
-_READ_RANGE_NODES = (
-    "MATCH (n:Resource) WHERE n.uri >= $lo{j} AND n.uri < $hi{j} "
-    "RETURN n.uri AS uri, labels(n) AS labels, properties(n) AS props"
-)
-_READ_RANGE_RELS = (
-    "MATCH (a:Resource)-[r]->(b:Resource) WHERE a.uri >= $lo{j} AND a.uri < $hi{j} AND b.uri STARTS WITH $prefix "
-    "RETURN a.uri AS start, type(r) AS type, b.uri AS end, properties(r) AS props"
-)
-_RANGES_PER_READ = 50
-_READ_INCOMING = (
-    "UNWIND $uris AS uri MATCH (a:Resource)-[]->(:Resource {uri: uri}) WHERE a.uri STARTS WITH $prefix "
-    "RETURN DISTINCT a.uri AS uri"
-)
+# Sending ----------------------------------------------------------------------
 
 
-@dataclass
-class LoadState:
-    """What the last load left in the database: the plan's uris cut into ranges (buckets) and a digest of each.
+class Writer(threading.Thread):
+    """Send the batches in order, in managed transactions, while the caller works on.
 
-    Bucket ``i`` holds the nodes whose uri is in ``[bounds[i], bounds[i + 1])``
-    and the relationships that start at them. ``dirty`` buckets were being
-    written when a load stopped; ``resources`` is the number of ``:Resource``
-    nodes the database held after it (a count both servers answer at once).
+    ``batches`` is a list, or any iterable the caller is still filling (a
+    queue's iterator): then give the numbers of batches and rows to come, for
+    the messages and the progress bar.
     """
 
-    bounds: list[str]
-    hashes: list[str]
-    dirty: set[int] = field(default_factory=set)
-    resources: int = 0
-
-    def bucket(self, uri: str) -> int:
-        return max(bisect_right(self.bounds, uri) - 1, 0)
-
-    def range(self, first: int, last: int) -> tuple[str, str]:
-        """The uri range of buckets ``first`` to ``last`` (included)."""
-        hi = self.bounds[last + 1] if last + 1 < len(self.bounds) else self.bounds[0] + "\U0010ffff"
-        return self.bounds[first], hi
-
-    def fits(self, target: PropertyGraph) -> bool:
-        """Whether the buckets still cut the target into small parts (else they are drawn again)."""
-        drawn_for = len(self.bounds) * BUCKET_NODES
-        return drawn_for / 4 <= max(len(target.nodes), 1) <= drawn_for * 4
-
-    @classmethod
-    def draw(cls, target: PropertyGraph) -> LoadState:
-        uris = sorted(target.nodes)
-        return cls([str(TJ), *uris[BUCKET_NODES::BUCKET_NODES]], [])
-
-
-def _digest(nodes, rels) -> str:
-    """A digest of a bucket's nodes and relationships, whatever order they come in.
-
-    ``marshal`` format 2 writes no back-references, so equal values always
-    give equal bytes (integers and floats stay distinct).
-    """
-    data = (
-        [(n.uri, tuple(n.labels), sorted(n.props.items())) for n in sorted(nodes, key=attrgetter("uri"))],
-        [(r.start, r.type, r.end, sorted(r.props.items())) for r in sorted(rels, key=attrgetter("key"))],
-    )
-    return blake2b(marshal.dumps(data, 2), digest_size=16).hexdigest()
-
-
-def _split(state: LoadState, pg: PropertyGraph) -> tuple[dict[int, list[Node]], dict[int, list[Rel]]]:
-    """The graph's nodes and relationships by bucket."""
-    nodes: dict[int, list[Node]] = {}
-    rels: dict[int, list[Rel]] = {}
-    bucket = state.bucket
-    for uri, node in pg.nodes.items():
-        nodes.setdefault(bucket(uri), []).append(node)
-    for rel in pg.rels.values():
-        rels.setdefault(bucket(rel.start), []).append(rel)
-    return nodes, rels
-
-
-def _read_state(tx) -> LoadState | None:
-    record = tx.run(_READ_STATE, prefix=str(TJ)).single()
-    resources = tx.run(_COUNT_RESOURCES).single()["c"]
-    if record is None or record["version"] != STATE_VERSION or record["resources"] != resources:
-        return None
-    bounds, hashes = list(record["bounds"] or []), record["hashes"] or ""
-    if not bounds or len(hashes) != 32 * len(bounds):
-        return None
-    return LoadState(
-        bounds, [hashes[i : i + 32] for i in range(0, len(hashes), 32)], set(record["dirty"] or []), resources
-    )
-
-
-def _read_buckets(driver, database, state: LoadState, buckets: set[int]) -> PropertyGraph:
-    """The nodes and relationships the database holds in these buckets.
-
-    Adjacent buckets are read as one uri range; ranges go out 50 to a
-    statement, as ``UNION ALL`` of index range scans (a list of ranges given
-    to ``UNWIND`` is not answered from the index by ArcadeDB).
-    """
-    runs: list[tuple[int, int]] = []
-    for i in sorted(buckets):
-        if runs and runs[-1][1] == i - 1:
-            runs[-1] = (runs[-1][0], i)
-        else:
-            runs.append((i, i))
-
-    def work(tx):
-        nodes, rels = [], []
-        for k in range(0, len(runs), _RANGES_PER_READ):
-            params: dict = {"prefix": str(TJ)}
-            for j, (first, last) in enumerate(runs[k : k + _RANGES_PER_READ]):
-                params[f"lo{j}"], params[f"hi{j}"] = state.range(first, last)
-            count = len(params) // 2
-            nodes += tx.run(" UNION ALL ".join(_READ_RANGE_NODES.format(j=j) for j in range(count)), params).data()
-            rels += tx.run(" UNION ALL ".join(_READ_RANGE_RELS.format(j=j) for j in range(count)), params).data()
-        return nodes, rels
-
-    with driver.session(database=database) as session:
-        nodes, rels = session.execute_read(work)
-    return _graph(nodes, rels)
-
-
-def _incoming(driver, database, uris: list[str]) -> set[str]:
-    """The plan nodes with a relationship to one of these."""
-    with driver.session(database=database) as session:
-        records = session.execute_read(lambda tx: tx.run(_READ_INCOMING, uris=uris, prefix=str(TJ)).data())
-    return {r["uri"] for r in records}
-
-
-def _set_state(driver, database, query: str, **params) -> None:
-    with driver.session(database=database) as session:
-        session.execute_write(lambda tx: tx.run(query, prefix=str(TJ), **params).consume())
-
-
-# Loading --------------------------------------------------------------------
-
-
-class _Prepare(threading.Thread):
-    """Connect, create the constraint and read what the database holds, while the lists are read and checked."""
-
-    def __init__(self, settings: Settings, full: bool):
-        super().__init__(daemon=True, name="kg-load-prepare")
-        self.settings, self.full = settings, full
-        self.cancelled = threading.Event()
-        self.driver = None
-        self.state: LoadState | None = None
-        self.current: PropertyGraph | None = None
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            self.driver = connect(self.settings)
-            with self.driver.session(database=self.settings.database) as session:
-                session.run(CONSTRAINT).consume()
-                self.state = None if self.full else session.execute_read(_read_state)
-            if self.state is None and not self.cancelled.is_set():
-                self.current = read_graph(self.driver, self.settings.database)
-        except BaseException as exc:  # handed to the main thread
-            self.error = exc
-        finally:
-            if self.cancelled.is_set() and self.driver is not None:
-                self.driver.close()
-
-    def result(self):
-        self.join()
-        if self.error is not None:
-            if self.driver is not None:
-                self.driver.close()
-            raise self.error
-        return self.driver, self.state, self.current
-
-    def cancel(self) -> None:
-        self.cancelled.set()
-        if not self.is_alive() and self.driver is not None:
-            self.driver.close()
-
-
-def load(
-    target: PropertyGraph | Callable[[], PropertyGraph],
-    settings: Settings,
-    *,
-    replace: bool = False,
-    batch_size: int = BATCH_SIZE,
-    progress: Callable[[int, int], None] | None = None,
-    verify: bool = False,
-) -> dict:
-    """Make the database hold ``target`` (and, with ``replace``, nothing else of the plan); return counts.
-
-    ``target`` may be a function that makes the graph (reads and checks the
-    lists): it runs while another thread connects and reads the database, and
-    nothing is written unless it returns. Only the buckets whose digest
-    differs from the summary the last load left are read back and compared;
-    ``verify`` compares everything (and finds changes made by hand).
-    """
-    prepare = _Prepare(settings, full=verify)
-    prepare.start()
-    if callable(target):
-        try:
-            target = target()
-        except BaseException:
-            prepare.cancel()
-            raise
-    driver, state, current = prepare.result()
-    try:
-        return _sync(driver, settings, target, state, current, replace, batch_size, progress)
-    finally:
-        driver.close()
-
-
-def _sync(driver, settings, target, state, current, replace, batch_size, progress) -> dict:
-    database = settings.database
-    if state is not None and not state.fits(target):
-        state = None
-    if state is None:  # compare everything, then draw the buckets again
-        if current is None:
-            current = read_graph(driver, database)
-        plan = plan_sync(current, target, replace=replace)
-        new_state = LoadState.draw(target)
-        examined = set(range(len(new_state.bounds)))
-        before = current
-        outside_nodes = outside_rels = 0
-    else:
-        new_state = state
-        target_nodes, target_rels = _split(state, target)
-        examined = {
-            i
-            for i, known in enumerate(state.hashes)
-            if _digest(target_nodes.get(i, ()), target_rels.get(i, ())) != known
-        } | state.dirty
-        if not examined:
-            return {
-                **SyncPlan(unchanged_nodes=len(target.nodes), unchanged_rels=len(target.rels)).summary(),
-                "batches": 0,
-            }
-        before = PropertyGraph()
-        to_read = set(examined)
-        while True:
-            part = _read_buckets(driver, database, state, to_read)
-            before.nodes.update(part.nodes)
-            before.rels.update(part.rels)
-            here = PropertyGraph(
-                {n.uri: n for i in examined for n in target_nodes.get(i, ())},
-                {r.key: r for i in examined for r in target_rels.get(i, ())},
-            )
-            plan = plan_sync(before, here, replace=replace)
-            # a deleted node takes its incoming relationships along: their buckets are compared too
-            to_read = {state.bucket(u) for u in _incoming(driver, database, plan.delete_nodes)} - examined
-            if not to_read:
-                break
-            examined |= to_read
-        outside_nodes = len(target.nodes) - len(here.nodes)
-        outside_rels = len(target.rels) - len(here.rels)
-    plan.unchanged_nodes += outside_nodes
-    plan.unchanged_rels += outside_rels
-    batches = _batches(plan, batch_size)
-    if batches:
-        # Mark the buckets about to change, so that an interrupted load is compared again by the next one.
-        if state is None:
-            _set_state(driver, database, _DROP_STATE)
-        else:
-            _set_state(driver, database, _MARK_DIRTY, dirty=sorted(state.dirty | examined))
-    writer = _Writer(driver, settings, batches, progress)
-    writer.start()
-    hashes = _hashes_after(new_state, state is None, examined, before, target, plan, replace)
-    writer.result()
-    if batches or state is None or hashes != new_state.hashes:
-        with driver.session(database=database) as session:
-            resources = session.execute_read(lambda tx: tx.run(_COUNT_RESOURCES).single()["c"])
-        _set_state(
-            driver,
-            database,
-            _WRITE_STATE,
-            version=STATE_VERSION,
-            bounds=new_state.bounds,
-            hashes="".join(hashes),
-            dirty=[],
-            resources=resources,
-        )
-    return {**plan.summary(), "batches": writer.sent}
-
-
-def _hashes_after(state: LoadState, drawn: bool, examined: set[int], before, target, plan, replace) -> list[str]:
-    """The digests of the examined buckets once the plan is written: the target's part, plus what
-    the database holds that the target lacks and the plan leaves in place (without ``replace``)."""
-    gone = set(plan.delete_nodes)
-    deleted_rels = {r.key for r in plan.delete_rels}
-    after = PropertyGraph()
-    for uri, node in before.nodes.items():
-        if uri not in target.nodes and uri not in gone:
-            after.nodes[uri] = node
-    for key, rel in before.rels.items():
-        if key not in target.rels and key not in deleted_rels and not {rel.start, rel.end} & gone:
-            after.rels[key] = rel
-    extra_nodes, extra_rels = _split(state, after)
-    target_nodes, target_rels = _split(state, target)
-    hashes = list(state.hashes) if not drawn else [""] * len(state.bounds)
-    for i in examined:
-        hashes[i] = _digest(
-            target_nodes.get(i, []) + extra_nodes.get(i, []), target_rels.get(i, []) + extra_rels.get(i, [])
-        )
-    return hashes
-
-
-class _Writer(threading.Thread):
-    """Send the batches in order, in managed transactions, while the caller works out the new summary."""
-
-    def __init__(self, driver, settings: Settings, batches: list[_Batch], progress):
+    def __init__(self, driver, settings: Settings, batches, progress, *, count: int = 0, rows: int = 0):
         super().__init__(daemon=True, name="kg-load-writer")
         self.driver, self.settings, self.batches, self.progress = driver, settings, batches, progress
+        if isinstance(batches, list):
+            count, rows = len(batches), sum(len(b.rows) for b in batches)
+        self.count, self.rows = count, rows
         self.ids: dict[str, str] = {}
         self.sent = 0
         self.error: BaseException | None = None
@@ -737,8 +463,7 @@ class _Writer(threading.Thread):
     def _send(self) -> None:
         from neo4j.exceptions import IncompleteCommit, Neo4jError, ServiceUnavailable, SessionExpired
 
-        settings, total = self.settings, len(self.batches)
-        rows_total = sum(len(b.rows) for b in self.batches)
+        settings, total, rows_total = self.settings, self.count, self.rows
         done = 0
         if self.progress:
             self.progress(0, rows_total)

@@ -15,6 +15,12 @@ from kg.resources import resource
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path_factory, monkeypatch):
+    """Each test keeps the load snapshots it makes to itself (never in the user's cache)."""
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -249,7 +249,8 @@ def test_server_stopped_mid_sync_then_rerun_completes(runner, workspace, tmp_pat
     from kg.pipeline import checked
     from loaders.bolt_server import BoltServer, free_port
     from loaders.csv_lists import read_workspace
-    from loaders.neo4j_io import Settings, load
+    from loaders.neo4j_io import Settings
+    from loaders.sync import load
 
     from .conftest import BOLT_PASSWORD
 

@@ -12,7 +12,9 @@ from kg.cli import main
 from kg.errors import ConnectionFailed, LoadInterrupted
 from kg.mapping import to_property_graph
 from loaders.bolt_server import BoltServer, free_port
-from loaders.neo4j_io import STATE_LABEL, Settings, check_uri, connect, load, read_graph
+from loaders.load_state import STATE_LABEL
+from loaders.neo4j_io import Settings, check_uri, connect, read_graph
+from loaders.sync import load
 
 from .conftest import BOLT_PASSWORD, count_in_db, read_rows, write_rows
 

@@ -9,7 +9,8 @@ from kg.mapping import to_property_graph
 from kg.queries import catalogue, check_read_only_cypher, resolve
 from kg.resources import resource
 from kg.sparql import SparqlEngine, check_read_only_sparql
-from loaders.neo4j_io import ReadSession, load
+from loaders.neo4j_io import ReadSession
+from loaders.sync import load
 
 from .conftest import count_in_db
 

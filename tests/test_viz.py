@@ -1,6 +1,8 @@
 """Interactive views opened in a real headless browser (Debian's chromium, offline)."""
 
+import json
 import os
+import re
 import subprocess
 import sys
 
@@ -206,13 +208,30 @@ def test_layouts_place_regions_and_coordinates(pg, open_page, tmp_path):
             )  # Shijiazhuang, south-west
 
 
-def test_too_many_nodes_is_refused():
+def test_too_many_nodes_is_refused_unless_allowed():
     big = PropertyGraph()
     for i in range(MAX_NODES + 1):
         big.nodes[f"n{i}"] = Node(f"n{i}", ("Resource", "Programme"), {"id": f"n{i}", "name_zh": str(i)})
     with pytest.raises(KGError, match=r"would hold 2001 nodes.*") as caught:
         render(big)
-    assert "--focus" in caught.value.hint
+    assert "--focus" in caught.value.hint and "--max-nodes to 2001" in caught.value.hint
+    page = render(big, max_nodes=MAX_NODES + 1)
+    assert '"id":"n2000"' in page
+
+
+def test_a_big_view_through_the_cli(runner, tmp_path):
+    """2,100 nodes: refused by default, drawn with --max-nodes (the big graphs' layout)."""
+    assert runner.invoke(main, ["synth", "2100", "-o", str(tmp_path / "ws")]).exit_code == 0
+    args = ["viz", "--data", str(tmp_path / "ws"), "-o", str(tmp_path / "big.html")]
+    refused = runner.invoke(main, args)
+    assert refused.exit_code == 1 and "raise --max-nodes to 2100" in refused.stderr
+    drawn = runner.invoke(main, [*args, "--max-nodes", "2100"])
+    assert drawn.exit_code == 0, drawn.output
+    assert drawn.output.startswith("2100 nodes,")
+    page = (tmp_path / "big.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="kg-data">(.*?)</script>', page, re.S)[1])
+    xs = sorted(node["x"] for node in data["nodes"])
+    assert len(xs) == 2100 and xs[-1] - xs[0] > 1000  # spread out, not piled up
 
 
 def test_no_stray_files(runner, tmp_path, monkeypatch):

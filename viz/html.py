@@ -35,7 +35,8 @@ from .layout import LAYOUTS, REGION_BANDS, positions
 
 __all__ = ["MAX_NODES", "STYLE", "view_data", "render", "write_page"]
 
-#: Beyond this many nodes a page is too slow to use; the command says so instead.
+#: By default a view holds at most this many nodes: beyond, a page is slow to read (it still
+#: works: 10,000 nodes draw in seconds, see BENCHMARKS.md); ``max_nodes`` raises the bound.
 MAX_NODES = 2000
 VIS_VERSION = "9.1.2"
 
@@ -72,7 +73,13 @@ def _colour(labels) -> str:
 
 
 def view_data(
-    pg: PropertyGraph, *, layout: str = "force", title: str = "", subtitle: str = "", regions: dict | None = None
+    pg: PropertyGraph,
+    *,
+    layout: str = "force",
+    title: str = "",
+    subtitle: str = "",
+    regions: dict | None = None,
+    max_nodes: int = MAX_NODES,
 ) -> dict:
     """Everything the page shows, as plain data (nodes, edges, legend, filters, options).
 
@@ -83,10 +90,10 @@ def view_data(
 
     if layout not in LAYOUTS:
         raise KGError(f"unknown layout '{layout}'", hint=f"use one of {', '.join(LAYOUTS)}")
-    if len(pg.nodes) > MAX_NODES:
+    if len(pg.nodes) > max_nodes:
         raise KGError(
-            f"the view would hold {len(pg.nodes)} nodes, more than a browser page can show usefully ({MAX_NODES})",
-            hint="narrow it with --focus ENTITY --hops N, --kind, --domain or --region",
+            f"the view would hold {len(pg.nodes)} nodes, more than the {max_nodes} a page shows readably",
+            hint=f"narrow it with --focus ENTITY --hops N, --kind, --domain or --region, or raise --max-nodes to {len(pg.nodes)}",
         )
     onto = load_ontology()
     regions = regions if regions is not None else regions_of(pg)
@@ -131,14 +138,17 @@ def view_data(
     net.toggle_physics(False)
     nodes, edges, _, _, _, _ = net.get_network_data()
 
+    touching: dict[str, list] = {uri: [] for uri in pg.nodes}
+    for rel in pg.rels.values():
+        touching[rel.start].append(rel)
+        if rel.end != rel.start:
+            touching[rel.end].append(rel)
     details = {}
     for uri, node in pg.nodes.items():
         kind = onto.kinds.get(node.kind)
         props = node.props
         links = []
-        for rel in pg.rels.values():
-            if uri not in (rel.start, rel.end):
-                continue
+        for rel in touching[uri]:
             link = onto.links.get(link_name(rel.type))
             other = rel.end if rel.start == uri else rel.start
             links.append(
@@ -170,7 +180,7 @@ def view_data(
             "quote": props.get("quote"),
             "note": props.get("curation_note") or props.get("editorial_note"),
             "links": links,
-            "domains": sorted(ids[r.end] for r in pg.rels.values() if r.start == uri and r.type == "FOCUSES_ON"),
+            "domains": sorted(ids[r.end] for r in touching[uri] if r.start == uri and r.type == "FOCUSES_ON"),
         }
     broader = {ids[r.start]: ids[r.end] for r in pg.rels.values() if r.type == "BROADER"}
     present = {root_kind(n.labels) for n in pg.nodes.values()}
@@ -239,9 +249,10 @@ def render(
     title: str = "天津市科技创新“十四五”规划知识图谱",
     subtitle: str = "",
     regions: dict | None = None,
+    max_nodes: int = MAX_NODES,
 ) -> str:
     """The page as text: deterministic for the same graph and options."""
-    data = view_data(pg, layout=layout, title=title, subtitle=subtitle, regions=regions)
+    data = view_data(pg, layout=layout, title=title, subtitle=subtitle, regions=regions, max_nodes=max_nodes)
     page = _asset("view.html")
     replacements = {
         "TITLE": html.escape(title),

@@ -1,0 +1,140 @@
+"""A snapshot of the lists as last loaded into a database, kept in the user's cache.
+
+After a load, :func:`loaders.sync.load_lists` keeps, for that database, the
+index of the lists it loaded (:class:`kg.incremental.ListsIndex`) and the
+summary it left in the database (the bucket bounds and digests, and the sums
+of the lists' own graph). The next load into the same database, of the same
+folder or of a copy changed elsewhere, checks only the rows whose text changed
+and sends only their nodes and relationships, if the database's summary is
+still the one the snapshot recorded; otherwise (someone else loaded it since,
+a load stopped half-way, a node was deleted by hand) it compares the whole
+lists, as without a snapshot.
+
+A snapshot is a cache: deleting it costs one slower load, never a wrong one.
+One made by other code, for another ontology or plan text, or that cannot be
+read is ignored. Snapshots live in ``$KG_CACHE_DIR``, else
+``$XDG_CACHE_HOME/tj-sti-plan-kg``, else ``~/.cache/tj-sti-plan-kg``; they
+hold the lists' text and ids, never a password.
+
+>>> path = snapshot_path(Settings(uri="bolt://127.0.0.1:7687", database="plan"))
+>>> path.name.startswith("load-") and path.suffix == ".marshal"
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+from kg.incremental import ListsIndex
+from kg.source import plan_sha256
+
+from .neo4j_io import Settings
+
+__all__ = ["Snapshot", "cache_dir", "snapshot_path", "read_snapshot", "write_snapshot", "fingerprint"]
+
+#: Bumped when the layout of a snapshot file changes.
+FORMAT = 1
+_MODULUS = 1 << 128
+#: The code that turns rows into checked entities, graph items and digests: a snapshot made by
+#: other code is not used.
+_CODE = {
+    "kg": ("checks.py", "incremental.py", "mapping.py", "model.py", "names.py", "sections.py", "source.py"),
+    "loaders": ("formats.py", "load_state.py", "snapshot.py"),
+}
+
+
+@dataclass
+class Snapshot:
+    """The lists' index and the summary their load left: bounds, the digests the database
+    holds (``hashes``), and the sums of the lists' own graph per bucket (``target_sums``).
+    ``digests`` are those of the two files' bytes, so that an unchanged file is not read again."""
+
+    index: ListsIndex
+    bounds: list[str]
+    hashes: list[str]
+    target_sums: list[int]
+    digests: tuple[str, str]
+    link_part: bytes | None = field(default=None, repr=False)  # as read, to write back unchanged
+
+
+def cache_dir() -> Path:
+    """Where snapshots live: ``$KG_CACHE_DIR``, ``$XDG_CACHE_HOME/tj-sti-plan-kg`` or ``~/.cache/tj-sti-plan-kg``."""
+    if os.environ.get("KG_CACHE_DIR"):
+        return Path(os.environ["KG_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "tj-sti-plan-kg"
+
+
+def snapshot_path(settings: Settings) -> Path:
+    """The snapshot file for this database."""
+    key = "\n".join([settings.uri, settings.database or ""])
+    return cache_dir() / f"load-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}.marshal"
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """A digest of what a snapshot's meaning depends on: its format, the ontology, the plan text and the code."""
+    from kg.resources import resource
+
+    digest = hashlib.sha256(f"{FORMAT}\n{plan_sha256()}\n".encode())
+    digest.update(resource("ontology", "plan.ttl").read_bytes())
+    for package, names in _CODE.items():
+        for name in names:
+            digest.update(files(package).joinpath(name).read_bytes())
+    return digest.hexdigest()
+
+
+def read_snapshot(path: Path) -> Snapshot | None:
+    """The snapshot in this file, or None if there is none that this code can use.
+
+    The index's links are read when first used: a load that changes only
+    entities does not spend the time.
+    """
+    try:
+        mark, bounds, hashes, sums, digests, entity_part, link_part = marshal.loads(Path(path).read_bytes())
+        if mark != fingerprint():
+            return None
+        index = ListsIndex.from_parts(marshal.loads(entity_part), lambda: marshal.loads(link_part))
+        return Snapshot(index, bounds, hashes, sums, tuple(digests), link_part)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def write_snapshot(path: Path, snapshot: Snapshot) -> bool:
+    """Write the snapshot whole or not at all; False if the cache cannot be written (the load is not affected)."""
+    index = snapshot.index
+    link_part = snapshot.link_part
+    if link_part is None or index.links_loaded:
+        link_part = marshal.dumps(index.link_part())
+    data = marshal.dumps(
+        (
+            fingerprint(),
+            snapshot.bounds,
+            snapshot.hashes,
+            [total % _MODULUS for total in snapshot.target_sums],
+            list(snapshot.digests),
+            marshal.dumps(index.entity_part()),
+            link_part,
+        )
+    )
+    path, temporary = Path(path), None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".load-")
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        return False
+    return True
