@@ -309,7 +309,7 @@ def _first_load(driver, settings, model, batch_size, progress, meanwhile) -> _Ou
     writer.result()
     write_state(driver, settings.database, state.bounds, hashes)
     summary = SyncPlan(create_nodes=list(target.nodes.values()), create_rels=list(target.rels.values())).summary()
-    return _Outcome({**summary, "batches": writer.sent}, state.bounds, hashes, target_sums)
+    return _Outcome({**summary, "batches": writer.sent, "compared": "everything"}, state.bounds, hashes, target_sums)
 
 
 # By buckets ---------------------------------------------------------------------
@@ -336,7 +336,7 @@ def _by_buckets(driver, settings, target, state, current, replace, batch_size, p
             if meanwhile is not None:
                 meanwhile()
             summary = SyncPlan(unchanged_nodes=len(target.nodes), unchanged_rels=len(target.rels)).summary()
-            return _Outcome({**summary, "batches": 0}, state.bounds, state.hashes, target_sums)
+            return _Outcome({**summary, "batches": 0, "compared": "buckets"}, state.bounds, state.hashes, target_sums)
         target_nodes, target_rels = _split(state, target)
         before = PropertyGraph()
         to_read = set(examined)
@@ -375,7 +375,8 @@ def _by_buckets(driver, settings, target, state, current, replace, batch_size, p
     writer.result()
     if to_send or state is None or hashes != new_state.hashes:
         write_state(driver, database, new_state.bounds, hashes)
-    return _Outcome({**plan.summary(), "batches": writer.sent}, new_state.bounds, hashes, target_sums)
+    summary = {**plan.summary(), "batches": writer.sent, "compared": "everything" if state is None else "buckets"}
+    return _Outcome(summary, new_state.bounds, hashes, target_sums)
 
 
 def _split(state: LoadState, pg: PropertyGraph) -> tuple[dict[int, list], dict[int, list]]:
@@ -425,7 +426,7 @@ def _by_rows(driver, settings, found, state, snapshot, replace, batch_size, prog
         return None  # deletions that take relationships along, or what the lists lack: compare buckets
     if found.empty:
         summary = SyncPlan(unchanged_nodes=total_nodes, unchanged_rels=total_rels).summary()
-        return _Outcome({**summary, "batches": 0}, state.bounds, state.hashes, snapshot.target_sums)
+        return _Outcome({**summary, "batches": 0, "compared": "rows"}, state.bounds, state.hashes, snapshot.target_sums)
     old_rels = {r.key: r for r in map(rel_of, found.removed_links)}
     new_rels = {r.key: r for r in map(rel_of, found.added_links)}
     current = read_items(
@@ -481,5 +482,5 @@ def _by_rows(driver, settings, found, state, snapshot, replace, batch_size, prog
     writer.result()
     if hashes != state.hashes:
         write_state(driver, database, state.bounds, hashes)
-    outcome.summary = {**plan.summary(), "batches": writer.sent}
+    outcome.summary = {**plan.summary(), "batches": writer.sent, "compared": "rows"}
     return outcome
