@@ -59,6 +59,7 @@ class _Checker:
         self.errors: list[EntityListError] = []
         self.occurrences: dict[str, list[int]] = {}  # quote → its offsets in the plan
         self.excerpts: dict[tuple[int, str], Excerpt] = {}  # one Excerpt object per quote and offset
+        self._fits: dict[tuple[str, str], bool] = {}
 
     def error(self, row: Row, column: str, message: str, hint: str | None = None) -> None:
         self.errors.append(EntityListError(row.file, row.line, row.column(column), message, hint=hint))
@@ -241,12 +242,22 @@ class _Checker:
     def name_index(self, model: Model) -> dict[str, list[str]]:
         """Map each normalised name and alias to the ids that bear it; report clashes."""
         index: dict[str, list[str]] = {}
+        folded: dict[str, str] = {}  # each name normalised once
         for entity in model.entities.values():
-            for name in dict.fromkeys(normalise(n) for n in entity.names if n):
-                index.setdefault(name, []).append(entity.id)
+            keys = []
+            for name in entity.names:
+                if name:
+                    key = folded.get(name)
+                    if key is None:
+                        key = folded[name] = normalise(name)
+                    keys.append(key)
+            for key in dict.fromkeys(keys):
+                index.setdefault(key, []).append(entity.id)
+        if all(len(owners) == 1 for owners in index.values()):
+            return index  # no name is shared: nothing to report
         for entity in model.entities.values():
             for column, value in [("name_zh", entity.name_zh), *(("aliases", a) for a in entity.aliases)]:
-                owners = index.get(normalise(value), [])
+                owners = index.get(folded.get(value) or normalise(value), [])
                 if len(owners) > 1 and owners[-1] == entity.id and owners[0] != entity.id:
                     other = model.entities[owners[0]]
                     self.error(
@@ -284,13 +295,17 @@ class _Checker:
         return None
 
     def link(self, row: Row, model: Model, names: dict[str, list[str]]) -> Link | None:
-        predicate = row.values.get("predicate", "")
+        values, entities = row.values, model.entities
+        predicate = values.get("predicate", "")
         link_type = self.onto.links.get(predicate)
         if link_type is None:
             hint = _suggest(predicate, self.onto.links) or f"use one of: {', '.join(self.onto.links)}"
             self.error(row, "predicate", f"link type '{predicate}' is not in the ontology", hint)
-        subject = self.resolve(row, "subject", model, names)
-        obj = self.resolve(row, "object", model, names)
+        subject, obj = values.get("subject", ""), values.get("object", "")
+        if subject not in entities:  # a name, not an id
+            subject = self.resolve(row, "subject", model, names)
+        if obj not in entities:
+            obj = self.resolve(row, "object", model, names)
         excerpt = self.excerpt(row)
         if link_type is None or subject is None or obj is None or excerpt is False:
             return None
@@ -299,8 +314,8 @@ class _Checker:
             ("subject", subject, link_type.domain, "start at"),
             ("object", obj, link_type.range, "point to"),
         ):
-            kind = model.entities[entity_id].kind
-            if expected and kind in self.onto.kinds and not self.onto.is_a(kind, expected):
+            kind = entities[entity_id].kind
+            if expected and not self.fits(kind, expected):
                 self.error(
                     row,
                     column,
@@ -313,7 +328,15 @@ class _Checker:
             ok = False
         if not ok:
             return None
-        return Link(subject, predicate, obj, excerpt, row.values.get("note", ""), row)
+        return Link(subject, predicate, obj, excerpt, values.get("note", ""), row)
+
+    def fits(self, kind: str, expected: str) -> bool:
+        """Whether an entity of this kind may be a link's end that expects ``expected`` (an unknown kind
+        is reported on its own row); remembered per pair."""
+        known = self._fits.get((kind, expected))
+        if known is None:
+            known = self._fits[(kind, expected)] = kind not in self.onto.kinds or self.onto.is_a(kind, expected)
+        return known
 
     def cycles(self, model: Model) -> None:
         """The domain taxonomy and place hierarchy must not loop."""

@@ -72,6 +72,7 @@ class ListsIndex:
         self.names: dict[str, str] = {}
         self.shared: dict[str, list[str]] = {}
         self.refs: dict[str, list[str]] = {}
+        self.link_count = 0  # len(links), known without reading the link part
         self._links: dict[str, tuple[str, str, str]] = {}
         self._read_links = None
 
@@ -92,7 +93,8 @@ class ListsIndex:
 
     def entity_part(self) -> tuple:
         """Everything but the links, as a tuple of plain values (for ``marshal``)."""
-        return (self.entity_header, self.link_header, self.entities, self.kinds, self.names, self.shared, self.refs)
+        parts = (self.entities, self.kinds, self.names, self.shared, self.refs, self.link_count)
+        return (self.entity_header, self.link_header, *parts)
 
     def link_part(self) -> dict[str, tuple[str, str, str]]:
         return self.links
@@ -101,11 +103,12 @@ class ListsIndex:
     def from_parts(cls, entity_part: tuple, link_part) -> ListsIndex:
         """An index from its parts; ``link_part`` may be a function that returns it."""
         index = cls(entity_part[0], entity_part[1])
-        _, _, index.entities, index.kinds, index.names, index.shared, index.refs = entity_part
+        _, _, index.entities, index.kinds, index.names, index.shared, index.refs, index.link_count = entity_part
         if callable(link_part):
             index._read_links = link_part
         else:
             index._links = link_part
+            index.link_count = len(link_part)
         return index
 
     def owners(self, name: str) -> list[str]:
@@ -178,6 +181,7 @@ def index_lists(entity_text: str, link_text: str, model: Model) -> ListsIndex | 
         if values.get("subject", "") not in entity_kinds or values.get("object", "") not in entity_kinds:
             for ref in _name_refs(link.row, entity_kinds, folded):
                 index.refs.setdefault(ref, []).append(line)
+    index.link_count = len(records)
     return index
 
 
@@ -413,6 +417,7 @@ def _apply_links(index, checker, parse, header, removed, added, names, ids, foun
         index.links[line] = (link.subject, predicates[link.predicate], link.object)
     if not _acyclic(index, [link for link in new_links.values() if link.predicate in HIERARCHIES]):
         return False
+    index.link_count = len(index.links)
     found.removed_links = sorted(old_links.values(), key=lambda link: link.key)
     found.added_links = sorted(new_links.values(), key=lambda link: link.key)
     return True

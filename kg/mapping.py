@@ -34,14 +34,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
 
-from rdflib import RDF, RDFS, Graph, URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS
-
 from .checks import Model
+from .iris import ENTITY_BASE
 from .model import Entity, Excerpt, Link
 from .ontology import load_ontology
 from .source import section_index
-from .terms import OA, TJ, TJP
 
 __all__ = [
     "RESOURCE_LABEL",
@@ -63,23 +60,28 @@ __all__ = [
 RESOURCE_LABEL = "Resource"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Node:
+    """A node: its uri, its labels and its properties (plain values). Not frozen: creating a
+    frozen dataclass costs three times as much, and a load makes one per entity."""
+
     uri: str
     labels: tuple[str, ...]  # Resource first, then the kind's chain from its root
-    props: dict = field(hash=False)
+    props: dict
 
     @property
     def kind(self) -> str:
         return self.labels[-1]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Rel:
+    """A relationship between two nodes' uris, with its properties."""
+
     start: str
     type: str
     end: str
-    props: dict = field(hash=False)
+    props: dict
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -119,7 +121,7 @@ def kind_of_labels(labels) -> str:
     raise ValueError(f"labels {sorted(labels)} are not the chain of a kind of the ontology")
 
 
-def to_property_graph(graph: Graph) -> PropertyGraph:
+def to_property_graph(graph) -> PropertyGraph:
     """Map the entities and links of an RDF graph built by :mod:`kg.build`."""
     return model_to_property_graph(graph_to_model(graph))
 
@@ -172,7 +174,7 @@ def rel_of(link: Link) -> Rel:
 
 
 #: entity_iri(id) is TJ[id]: the same string, without building an rdflib term per row.
-_BASE = str(TJ)
+_BASE = ENTITY_BASE
 
 
 def _provenance(props: dict, excerpt: Excerpt | None, note: str) -> dict:
@@ -187,7 +189,11 @@ def _provenance(props: dict, excerpt: Excerpt | None, note: str) -> dict:
     return props
 
 
-def _excerpt_of(graph: Graph, subject) -> Excerpt | None:
+def _excerpt_of(graph, subject) -> Excerpt | None:
+    from rdflib.namespace import PROV
+
+    from .terms import OA
+
     excerpt = graph.value(subject, PROV.wasDerivedFrom)
     if excerpt is None:
         return None
@@ -195,7 +201,11 @@ def _excerpt_of(graph: Graph, subject) -> Excerpt | None:
     return Excerpt(start, end, str(graph.value(excerpt, OA.exact)))
 
 
-def _note_of(graph: Graph, subject) -> str:
+def _note_of(graph, subject) -> str:
+    from rdflib.namespace import SKOS
+
+    from .terms import TJP
+
     for prop in (TJP.curationNote, SKOS.editorialNote):
         value = graph.value(subject, prop)
         if value is not None:
@@ -203,13 +213,18 @@ def _note_of(graph: Graph, subject) -> str:
     return ""
 
 
-def graph_to_model(graph: Graph) -> Model:
+def graph_to_model(graph) -> Model:
     """The entities and links an RDF graph in the ontology's terms holds (the inverse of :func:`kg.build.build_graph`)."""
+    from rdflib import RDF, RDFS, URIRef
+    from rdflib.namespace import DCTERMS, SKOS
+
+    from .terms import TJ, TJP
+
     onto = load_ontology()
     model = Model()
     found = []
     for name, kind in onto.kinds.items():
-        for subject in graph.subjects(RDF.type, kind.iri):
+        for subject in graph.subjects(RDF.type, URIRef(kind.iri)):
             if isinstance(subject, URIRef) and str(subject).startswith(str(TJ)):
                 found.append((str(subject), subject, name))
     ids = {}

@@ -3,6 +3,12 @@
 Labels and relationship types used anywhere (RDF, Cypher) come from here and
 nowhere else: a kind or link name that the ontology does not declare is refused.
 
+Parsing ``ontology/plan.ttl`` needs rdflib (a third of a second with its
+import); the kinds and link types it yields are kept as plain data in the
+user's cache, under a digest of the file and of this module, so that commands
+that need no RDF (a load, a query on the Bolt server) start quickly. The RDF
+graph itself is parsed when first asked for (:attr:`Ontology.graph`).
+
 >>> onto = load_ontology()
 >>> onto.kind("TechnologyInnovationCenter").chain
 ('Platform', 'InnovationCenter', 'TechnologyInnovationCenter')
@@ -12,14 +18,16 @@ nowhere else: a kind or link name that the ontology does not declare is refused.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-
-from rdflib import OWL, RDF, RDFS, Graph, URIRef
+import contextlib
+import hashlib
+import marshal
+from dataclasses import astuple, dataclass
+from functools import cached_property, lru_cache
+from importlib.resources import files
 
 from .errors import OntologyError
-from .resources import resource
-from .terms import KIND_ROOTS, TJP
+from .iris import KIND_ROOT_NAMES, ONTOLOGY_BASE
+from .resources import cache_dir, resource, write_whole
 
 __all__ = ["Kind", "LinkType", "Ontology", "load_ontology", "parse_turtle_resource"]
 
@@ -29,7 +37,7 @@ class Kind:
     """An entity kind: a class of the ontology under one of the kind roots."""
 
     name: str
-    iri: URIRef
+    iri: str
     chain: tuple[str, ...]  # from the root down to this kind
     label_zh: str
     label_en: str
@@ -44,7 +52,7 @@ class LinkType:
     """A link type: a sub-property of ``tjp:linkedTo``, with optional domain and range kinds."""
 
     name: str
-    iri: URIRef
+    iri: str
     domain: str | None
     range: str | None
     label_zh: str
@@ -54,39 +62,59 @@ class LinkType:
 class Ontology:
     """The kinds and link types declared in ``ontology/plan.ttl``."""
 
-    def __init__(self, graph: Graph):
-        self.graph = graph
-        self.kinds: dict[str, Kind] = {}
-        for root in KIND_ROOTS:
-            self._collect(root, ())
-        self.links: dict[str, LinkType] = {}
-        for prop in sorted(graph.subjects(RDFS.subPropertyOf, TJP.linkedTo)):
+    def __init__(self, kinds: dict[str, Kind], links: dict[str, LinkType]):
+        self.kinds, self.links = kinds, links
+
+    @classmethod
+    def from_graph(cls, graph) -> Ontology:
+        """Read the kinds (the classes under the kind roots) and link types of the ontology's graph."""
+        from rdflib import RDFS, URIRef
+
+        def labels(term) -> tuple[str, str]:
+            found = {lit.language: str(lit) for lit in graph.objects(term, RDFS.label)}
+            return found.get("zh", ""), found.get("en", "")
+
+        kinds: dict[str, Kind] = {}
+
+        def collect(cls_iri: URIRef, above: tuple[str, ...]) -> None:
+            name = _local(cls_iri)
+            chain = (*above, name)
+            kinds[name] = Kind(name, str(cls_iri), chain, *labels(cls_iri))
+            for sub in sorted(graph.subjects(RDFS.subClassOf, cls_iri)):
+                collect(sub, chain)
+
+        for root in KIND_ROOT_NAMES:
+            collect(URIRef(ONTOLOGY_BASE + root), ())
+
+        def kind_name(cls_iri) -> str | None:
+            """The kind named by a domain/range, or the ORG class for sub-organisations."""
+            if cls_iri is None:
+                return None
+            name = _local(cls_iri)
+            return name if name in kinds else str(cls_iri)
+
+        links: dict[str, LinkType] = {}
+        for prop in sorted(graph.subjects(RDFS.subPropertyOf, URIRef(ONTOLOGY_BASE + "linkedTo"))):
             name = _local(prop)
-            self.links[name] = LinkType(
-                name,
-                prop,
-                self._kind_name(graph.value(prop, RDFS.domain)),
-                self._kind_name(graph.value(prop, RDFS.range)),
-                *self._labels(prop),
-            )
+            domain, range_ = graph.value(prop, RDFS.domain), graph.value(prop, RDFS.range)
+            links[name] = LinkType(name, str(prop), kind_name(domain), kind_name(range_), *labels(prop))
+        onto = cls(kinds, links)
+        onto.__dict__["graph"] = graph
+        return onto
 
-    def _collect(self, cls: URIRef, above: tuple[str, ...]) -> None:
-        name = _local(cls)
-        chain = (*above, name)
-        self.kinds[name] = Kind(name, cls, chain, *self._labels(cls))
-        for sub in sorted(self.graph.subjects(RDFS.subClassOf, cls)):
-            self._collect(sub, chain)
+    def as_data(self) -> tuple:
+        """The kinds and link types as plain values (for ``marshal``)."""
+        return ([astuple(k) for k in self.kinds.values()], [astuple(link) for link in self.links.values()])
 
-    def _labels(self, term: URIRef) -> tuple[str, str]:
-        labels = {lit.language: str(lit) for lit in self.graph.objects(term, RDFS.label)}
-        return labels.get("zh", ""), labels.get("en", "")
+    @classmethod
+    def from_data(cls, data: tuple) -> Ontology:
+        kinds, links = data
+        return cls({k[0]: Kind(*k) for k in kinds}, {link[0]: LinkType(*link) for link in links})
 
-    def _kind_name(self, cls) -> str | None:
-        """The kind named by a domain/range, or the ORG class for sub-organisations."""
-        if cls is None:
-            return None
-        name = _local(cls)
-        return name if name in self.kinds else str(cls)
+    @cached_property
+    def graph(self):
+        """The ontology as an rdflib graph (parsed on first use)."""
+        return parse_turtle_resource("ontology", "plan.ttl")
 
     def kind(self, name: str) -> Kind:
         return self.kinds[name]
@@ -116,12 +144,22 @@ class Ontology:
 
 @lru_cache(maxsize=1)
 def load_ontology() -> Ontology:
-    """The shipped ontology, parsed once."""
-    return Ontology(parse_turtle_resource("ontology", "plan.ttl"))
+    """The shipped ontology, read once: from the cache if it holds this version of it, else parsed."""
+    text = resource("ontology", "plan.ttl").read_bytes()
+    key = hashlib.sha256(text + files("kg").joinpath("ontology.py").read_bytes()).hexdigest()[:32]
+    path = cache_dir() / f"ontology-{key}.marshal"
+    with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+        return Ontology.from_data(marshal.loads(path.read_bytes()))
+    onto = Ontology.from_graph(parse_turtle_resource("ontology", "plan.ttl"))
+    with contextlib.suppress(OSError):  # a cache that cannot be written costs the parse next time
+        write_whole(path, marshal.dumps(onto.as_data()))
+    return onto
 
 
-def parse_turtle_resource(*parts: str) -> Graph:
-    """Parse a shipped Turtle file, naming the file in any parse error."""
+def parse_turtle_resource(*parts: str):
+    """Parse a shipped Turtle file into an rdflib graph, naming the file in any parse error."""
+    from rdflib import OWL, RDF, Graph
+
     where = "/".join(parts)
     graph = Graph()
     try:

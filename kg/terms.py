@@ -1,4 +1,4 @@
-"""The ontology's terms as a closed namespace, and the project's IRI bases.
+"""The ontology's terms as a closed namespace, and the project's IRI bases as rdflib namespaces.
 
 ``TJP`` rejects names that are not in ``ontology/plan.ttl`` (a test keeps the
 two in sync), so a typo raises instead of minting a new IRI.
@@ -16,17 +16,19 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
+from .iris import ENTITY_BASE, KIND_ROOT_NAMES, ONTOLOGY_BASE
+
 __all__ = ["TJP", "TJ", "OA", "ONTOLOGY_IRI", "KIND_ROOTS", "PREFIXES", "entity_iri"]
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/tj-sti-plan/ontology")
-TJ = Namespace("https://w3id.org/tj-sti-plan/id/")
+TJ = Namespace(ENTITY_BASE)
 OA = Namespace("http://www.w3.org/ns/oa#")
 
 
 class TJP(DefinedNamespace):
     """Classes and properties of ``ontology/plan.ttl``."""
 
-    _NS = Namespace("https://w3id.org/tj-sti-plan/ontology#")
+    _NS = Namespace(ONTOLOGY_BASE)
     _fail = True
 
     # Classes
@@ -99,15 +101,7 @@ class TJP(DefinedNamespace):
 
 
 #: The roots of the entity kinds: every kind is one of these or below one.
-KIND_ROOTS = (
-    TJP.Platform,
-    TJP.Place,
-    TJP.Institution,
-    TJP.TechnologyDomain,
-    TJP.Indicator,
-    TJP.ResearchDirection,
-    TJP.Programme,
-)
+KIND_ROOTS = tuple(getattr(TJP, name) for name in KIND_ROOT_NAMES)
 
 PREFIXES = {
     "tjp": str(TJP._NS),

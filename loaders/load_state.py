@@ -26,8 +26,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from hashlib import blake2b
 
+from kg.iris import ENTITY_BASE
 from kg.mapping import Node, PropertyGraph, Rel
-from kg.terms import TJ
 
 __all__ = [
     "STATE_LABEL",
@@ -52,7 +52,7 @@ STATE_VERSION = 2
 #: Nodes per bucket when the buckets are drawn; a bucket also holds the relationships that start in it.
 BUCKET_NODES = 8
 _MODULUS = 1 << 128
-_PREFIX = str(TJ)
+_PREFIX = ENTITY_BASE
 
 _READ_STATE = (
     f"MATCH (s:{STATE_LABEL} {{prefix: $prefix}}) "

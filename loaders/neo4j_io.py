@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from kg.errors import ConnectionFailed, LoadInterrupted, QueryError
+from kg.iris import ENTITY_BASE
 from kg.mapping import RESOURCE_LABEL, Node, PropertyGraph, Rel, rel_type
 from kg.ontology import load_ontology
-from kg.terms import TJ
 
 __all__ = [
     "Settings",
@@ -168,8 +168,8 @@ def read_graph(driver, database: str | None = None) -> PropertyGraph:
     """The plan's nodes and relationships as the database holds them."""
 
     def work(tx):
-        nodes = tx.run(_READ_NODES, prefix=str(TJ)).data()
-        rels = tx.run(_READ_RELS, prefix=str(TJ)).data()
+        nodes = tx.run(_READ_NODES, prefix=ENTITY_BASE).data()
+        rels = tx.run(_READ_RELS, prefix=ENTITY_BASE).data()
         return nodes, rels
 
     with driver.session(database=database) as session:
@@ -189,6 +189,8 @@ _READ_ITEM_RELS = (
 def read_items(driver, database, uris, keys) -> PropertyGraph:
     """The nodes with these uris and the relationships with these ``(start, type, end)`` keys, where the database has them."""
     rows = [{"start": start, "type": type_, "end": end} for start, type_, end in keys]
+    if not uris and not rows:
+        return PropertyGraph()
 
     def work(tx):
         nodes = tx.run(_READ_ITEM_NODES, uris=list(uris)).data() if uris else []

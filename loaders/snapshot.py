@@ -26,19 +26,18 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
-import os
-import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
 from kg.incremental import ListsIndex
+from kg.resources import cache_dir, write_whole
 from kg.source import plan_sha256
 
 from .neo4j_io import Settings
 
-__all__ = ["Snapshot", "cache_dir", "snapshot_path", "read_snapshot", "write_snapshot", "fingerprint"]
+__all__ = ["Snapshot", "snapshot_path", "read_snapshot", "write_snapshot", "fingerprint"]
 
 #: Bumped when the layout of a snapshot file changes.
 FORMAT = 1
@@ -62,15 +61,7 @@ class Snapshot:
     hashes: list[str]
     target_sums: list[int]
     digests: tuple[str, str]
-    link_part: bytes | None = field(default=None, repr=False)  # as read, to write back unchanged
-
-
-def cache_dir() -> Path:
-    """Where snapshots live: ``$KG_CACHE_DIR``, ``$XDG_CACHE_HOME/tj-sti-plan-kg`` or ``~/.cache/tj-sti-plan-kg``."""
-    if os.environ.get("KG_CACHE_DIR"):
-        return Path(os.environ["KG_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "tj-sti-plan-kg"
+    links_file: str = ""  # the file of the index's links as read, kept while they are not changed
 
 
 def snapshot_path(settings: Settings) -> Path:
@@ -95,25 +86,30 @@ def fingerprint() -> str:
 def read_snapshot(path: Path) -> Snapshot | None:
     """The snapshot in this file, or None if there is none that this code can use.
 
-    The index's links are read when first used: a load that changes only
-    entities does not spend the time.
+    The index's links, the largest part, are in a file of their own, named by
+    its digest: a load that changes no link does not write it again, and one
+    that changes only entities does not unpack it.
     """
+    path = Path(path)
     try:
-        mark, bounds, hashes, sums, digests, entity_part, link_part = marshal.loads(Path(path).read_bytes())
+        mark, bounds, hashes, sums, digests, entity_part, links_file = marshal.loads(path.read_bytes())
         if mark != fingerprint():
             return None
+        link_part = (path.parent / links_file).read_bytes()  # read now: a later load may replace it
         index = ListsIndex.from_parts(marshal.loads(entity_part), lambda: marshal.loads(link_part))
-        return Snapshot(index, bounds, hashes, sums, tuple(digests), link_part)
+        return Snapshot(index, bounds, hashes, sums, tuple(digests), links_file)
     except (OSError, EOFError, ValueError, TypeError):
         return None
 
 
 def write_snapshot(path: Path, snapshot: Snapshot) -> bool:
     """Write the snapshot whole or not at all; False if the cache cannot be written (the load is not affected)."""
+    path = Path(path)
     index = snapshot.index
-    link_part = snapshot.link_part
-    if link_part is None or index.links_loaded:
+    links_file, link_part = snapshot.links_file, None
+    if not links_file or index.links_loaded:
         link_part = marshal.dumps(index.link_part())
+        links_file = f"{path.stem}-links-{hashlib.blake2b(link_part, digest_size=16).hexdigest()}.marshal"
     data = marshal.dumps(
         (
             fingerprint(),
@@ -122,19 +118,17 @@ def write_snapshot(path: Path, snapshot: Snapshot) -> bool:
             [total % _MODULUS for total in snapshot.target_sums],
             list(snapshot.digests),
             marshal.dumps(index.entity_part()),
-            link_part,
+            links_file,
         )
     )
-    path, temporary = Path(path), None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".load-")
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
+        if link_part is not None and not (path.parent / links_file).is_file():
+            write_whole(path.parent / links_file, link_part)
+        write_whole(path, data)
     except OSError:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
         return False
+    for old in path.parent.glob(f"{path.stem}-links-*.marshal"):
+        if old.name != links_file:
+            with contextlib.suppress(OSError):
+                old.unlink()
     return True

@@ -54,6 +54,7 @@ def comparable(index):
         index.names,
         {k: sorted(v) for k, v in index.shared.items()},
         index.links,
+        index.link_count,
         {k: sorted(v) for k, v in index.refs.items()},
     )
 

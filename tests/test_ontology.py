@@ -1,5 +1,8 @@
 """The ontology and shapes parse in two independent parsers, and every term is documented."""
 
+import marshal
+import os
+
 import pyoxigraph
 import pytest
 from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
@@ -79,3 +82,20 @@ def test_kinds_and_links():
     assert onto.is_a("University", "http://www.w3.org/ns/org#Organization")
     assert not onto.is_a("District", "http://www.w3.org/ns/org#Organization")
     assert URIRef(TJP_NS + "Park") == TJP.Park
+
+
+def test_the_cached_ontology_is_the_parsed_one_and_needs_no_rdflib(tmp_path):
+    """The second process reads kinds and link types from the cache: the same data, and rdflib is never imported."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, marshal; from kg.ontology import load_ontology; "
+        "sys.stdout.buffer.write(marshal.dumps((load_ontology().as_data(), 'rdflib' in sys.modules)))"
+    )
+    env = {**os.environ, "KG_CACHE_DIR": str(tmp_path)}
+    runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True) for _ in range(2)]
+    (parsed, first_imported), (cached, second_imported) = (marshal.loads(r.stdout) for r in runs)
+    assert first_imported and not second_imported
+    assert parsed == cached == load_ontology().as_data()
+    assert len(list(tmp_path.glob("ontology-*.marshal"))) == 1
