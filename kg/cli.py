@@ -699,23 +699,23 @@ def queries(fmt):
 @_translate_errors
 def query(name, params, engine, fmt, data, store, uri, username, password, database):
     """Answer a question of the query library (see 'kg queries')."""
-    from .queries import get, resolve
+    from .queries import get, prepare
 
     q = get(name)
     given = dict(params)
     if engine == "sparql":
         sparql = _sparql_engine(data, store)
-        values = resolve(q, given, sparql.lookup)
+        text, values = prepare(q, "sparql", given, sparql.lookup, sparql.names_containing)
         if fmt == "json":
-            click.echo(sparql.results_json(q.text("sparql"), values, name=q.id))
+            click.echo(sparql.results_json(text, values, name=q.id))
             return
-        columns, rows = sparql.select(q.text("sparql"), values, name=q.id)
+        columns, rows = sparql.select(text, values, name=q.id)
     else:
         from loaders.neo4j_io import ReadSession
 
         with ReadSession(_settings(uri, username, password, database)) as session:
-            values = resolve(q, given, session.lookup)
-            columns, rows = session.run(q.text("cypher"), values, name=q.id)
+            text, values = prepare(q, "cypher", given, session.lookup)
+            columns, rows = session.run(text, values, name=q.id)
     _echo_rows(rows, columns, fmt)
 
 

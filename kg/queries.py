@@ -27,6 +27,8 @@ __all__ = [
     "Query",
     "catalogue",
     "bind",
+    "resolve",
+    "prepare",
     "plain",
     "check_read_only_cypher",
     "ENGINES",
@@ -38,21 +40,28 @@ ENGINES = {"sparql": ".rq", "cypher": ".cypher"}
 @dataclass(frozen=True)
 class Param:
     """A query parameter. An ``entity`` parameter is given as an id, name or alias and
-    reaches the query as the entity's id; a ``text`` parameter reaches it as given."""
+    reaches the query as the entity's id; a ``text`` parameter reaches it as given.
+    ``narrows`` names the variable an index may narrow down by the parameter's value
+    (see :func:`prepare`)."""
 
     name: str
     default: str
     description: str
     kind: str = "entity"
+    narrows: str = ""
 
 
 @dataclass(frozen=True)
 class Query:
+    """A question of the catalogue; ``listing`` when it lists every item of a sort (its answer
+    grows with the graph, where the others look up what concerns given entities)."""
+
     id: str
     title_zh: str
     title_en: str
     description: str
     params: tuple[Param, ...] = ()
+    listing: bool = False
 
     def text(self, engine: str) -> str:
         """The query text for ``sparql`` or ``cypher``."""
@@ -66,10 +75,18 @@ def catalogue() -> dict[str, Query]:
     queries = {}
     for query_id, entry in data.items():
         params = tuple(
-            Param(name, str(spec["default"]), spec.get("description", ""), spec.get("kind", "entity"))
+            Param(
+                name,
+                str(spec["default"]),
+                spec.get("description", ""),
+                spec.get("kind", "entity"),
+                spec.get("narrows", ""),
+            )
             for name, spec in entry.get("params", {}).items()
         )
-        queries[query_id] = Query(query_id, entry["title_zh"], entry["title_en"], entry["description"], params)
+        queries[query_id] = Query(
+            query_id, entry["title_zh"], entry["title_en"], entry["description"], params, entry.get("listing", False)
+        )
     return queries
 
 
@@ -127,6 +144,37 @@ def resolve(query: Query, given: dict[str, str], lookup) -> dict[str, str]:
             )
         values[param.name] = matches[0][0]
     return values
+
+
+def prepare(query: Query, language: str, given: dict[str, str], lookup, narrow=None) -> tuple[str, dict[str, str]]:
+    """The query's text in ``language`` and the parameters to send with it (:func:`resolve`).
+
+    A parameter that ``narrows`` a variable (``search``: ``?e``, the entities a
+    text names) may be answered through an index: ``narrow(value)`` gives the
+    IRIs of the entities the variable can be, or None when they are too many to
+    list, and the query's ``VALUES ?e { UNDEF }`` line, which leaves ``?e``
+    free, is given those IRIs instead. Elsewhere (a SPARQL endpoint, Cypher) the
+    query runs as written, with the same answer.
+
+    >>> text, values = prepare(catalogue()["search"], "sparql", {"text": "x"}, None, lambda v: ["urn:a"])
+    >>> "VALUES ?e { <urn:a> }" in text, values
+    (True, {'text': 'x'})
+    """
+    values = resolve(query, given, lookup)
+    text = query.text(language)
+    if narrow is not None and language == "sparql":
+        for param in query.params:
+            if not param.narrows:
+                continue
+            iris = narrow(values[param.name])
+            if iris is None:
+                continue
+            marker = re.search(r"VALUES\s+\?" + re.escape(param.narrows) + r"\s*\{\s*UNDEF\s*\}", text)
+            if marker is None:
+                raise QueryError(f"{query.id}: no 'VALUES ?{param.narrows} {{ UNDEF }}' line to narrow")
+            listed = " ".join(f"<{iri}>" for iri in iris)
+            text = f"{text[: marker.start()]}VALUES ?{param.narrows} {{ {listed} }}{text[marker.end() :]}"
+    return text, values
 
 
 # Results --------------------------------------------------------------------

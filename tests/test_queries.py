@@ -6,7 +6,7 @@ import pytest
 
 from kg.cli import main
 from kg.mapping import to_property_graph
-from kg.queries import catalogue, check_read_only_cypher, resolve
+from kg.queries import catalogue, check_read_only_cypher, prepare, resolve
 from kg.resources import resource
 from kg.sparql import SparqlEngine, check_read_only_sparql
 from loaders.neo4j_io import ReadSession
@@ -57,11 +57,11 @@ def test_catalogue_is_complete():
 @pytest.mark.parametrize("query_id", QUERIES)
 def test_sparql_and_cypher_give_the_same_answer(query_id, engine, loaded):
     query = catalogue()[query_id]
-    sparql_columns, sparql_rows = engine.select(query.text("sparql"), resolve(query, {}, engine.lookup), name=query_id)
+    sparql_columns, sparql_rows = engine.select(
+        *prepare(query, "sparql", {}, engine.lookup, engine.names_containing), name=query_id
+    )
     with ReadSession(loaded) as session:
-        cypher_columns, cypher_rows = session.run(
-            query.text("cypher"), resolve(query, {}, session.lookup), name=query_id
-        )
+        cypher_columns, cypher_rows = session.run(*prepare(query, "cypher", {}, session.lookup), name=query_id)
     assert sparql_columns == cypher_columns
     assert sparql_rows, f"{query_id} gives no answer with its defaults"
     assert answer_set(sparql_rows) == answer_set(cypher_rows)
@@ -322,3 +322,25 @@ def test_a_store_is_refused_unless_kg_build_wrote_it(runner, tmp_path):
     result = runner.invoke(main, ["query", "located-in", "--store", str(tmp_path), "--data", str(tmp_path)])
     assert result.exit_code == 2
     assert "give --data or --store, not both" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text", ["中关村", "ZHONGGUANCUN", "tianjin", "天津", "Valley", "a", "-", "谷", "no such name", "'", "ß", *HOSTILE]
+)
+def test_search_through_the_name_index_answers_as_the_scan(engine, text):
+    """The index only narrows the entities asked about: the answer is the full scan's, whatever the text."""
+    query = catalogue()["search"]
+    narrowed_text, values = prepare(query, "sparql", {"text": text}, engine.lookup, engine.names_containing)
+    scan_text, _ = prepare(query, "sparql", {"text": text}, engine.lookup)
+    assert "VALUES ?e { UNDEF }" in scan_text
+    found = engine.names_containing(text)
+    if found is not None:  # few enough to list: the query is asked about them only
+        assert "VALUES ?e { UNDEF }" not in narrowed_text
+    assert engine.select(narrowed_text, values) == engine.select(scan_text, values)
+
+
+def test_the_name_index_lists_a_few_entities_or_gives_up(engine):
+    assert engine.names_containing("中关村") == sorted(engine.names_containing("中关村"))
+    assert "https://w3id.org/tj-sti-plan/id/binhai-zhongguancun-science-park" in engine.names_containing("中关村")
+    assert engine.names_containing("no such name") == []
+    assert engine.names_containing("a") is None  # more than 200: the query scans
