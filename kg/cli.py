@@ -510,7 +510,9 @@ def load(data, uri, username, password, database, replace, verify, batch_size, f
     nothing. Writes are batched and retried on transient errors; an
     interrupted load says so, and running it again completes it. The lists
     are read and checked while the database is read; nothing is written
-    unless every check passes.
+    unless every check passes. A snapshot of the lists as loaded, kept in the
+    user's cache (KG_CACHE_DIR), lets the next load check and send only the
+    rows that changed; the last row of the summary says how it compared.
     """
     from loaders.sync import load_lists
 

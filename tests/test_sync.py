@@ -186,3 +186,20 @@ def test_bad_lists_write_nothing_by_rows_either(settings, workspace):
     with pytest.raises(ValidationFailed, match="1 error in the entity lists; nothing was written"):
         load_lists(workspace, settings)
     assert held(settings) == before
+
+
+def test_a_rename_leaves_the_links_of_the_snapshot_alone(settings, workspace):
+    """Only entities changed: the snapshot's links (the largest part) are neither unpacked nor written again."""
+    load_lists(workspace, settings)
+    path = snapshot_path(settings)
+    links = read_snapshot(path).links_file
+    written = (path.parent / links).stat().st_mtime_ns
+    edit(workspace, "entities.csv", lambda rows: rows[10].update(name_en="Renamed"))
+    assert load_lists(workspace, settings)["compared"] == "rows"
+    snapshot = read_snapshot(path)
+    assert snapshot.links_file == links and (path.parent / links).stat().st_mtime_ns == written
+    assert not snapshot.index.links_loaded
+    assert len(snapshot.index.links) == snapshot.index.link_count == len(read_rows(workspace / "links.csv"))
+    edit(workspace, "links.csv", lambda rows: rows[0].update(note="checked"))
+    assert load_lists(workspace, settings)["compared"] == "rows"
+    assert read_snapshot(path).links_file != links and not (path.parent / links).exists()  # replaced, not piled up
