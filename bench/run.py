@@ -473,20 +473,6 @@ def _elide(error: str, keep: int = 300) -> str:
     return error if len(error) <= 2 * keep else f"{error[:keep]} … {error[-keep:]}"
 
 
-PACKAGES = ("rdflib", "pyoxigraph", "neo4j", "neo4j-rust-ext", "pyshacl", "arcadedb-embedded", "rdflib-neo4j")
-
-
-def _version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "(not installed)"
-
-
-def _met(ok: bool) -> str:
-    return "met" if ok else "**not met**"
-
-
 def _sizes(results: dict) -> list[dict]:
     return sorted(results["sizes"].values(), key=lambda f: f["entities"])
 

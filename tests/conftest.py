@@ -106,6 +106,23 @@ def settings(neo4j_env):
     return Settings.from_env()
 
 
+def lose_connection_after(monkeypatch, statements: int) -> None:
+    """Make every write statement of a load after the first ``statements`` fail as a lost connection would."""
+    from neo4j.exceptions import ServiceUnavailable
+
+    import loaders.neo4j_io as neo4j_io
+
+    real, sent = neo4j_io._write, []
+
+    def failing(tx, query, rows):
+        sent.append(query)
+        if len(sent) > statements:
+            raise ServiceUnavailable("connection lost")
+        real(tx, query, rows)
+
+    monkeypatch.setattr(neo4j_io, "_write", failing)
+
+
 def count_in_db(settings) -> tuple[int, int]:
     """Plan nodes and the relationships between them (not the summary node a load keeps)."""
     from loaders.neo4j_io import connect

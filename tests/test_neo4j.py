@@ -16,7 +16,7 @@ from loaders.load_state import STATE_LABEL
 from loaders.neo4j_io import Settings, check_uri, connect, read_graph
 from loaders.sync import load
 
-from .conftest import BOLT_PASSWORD, count_in_db, read_rows, write_rows
+from .conftest import BOLT_PASSWORD, count_in_db, lose_connection_after, read_rows, write_rows
 
 
 def test_load_then_load_again_changes_nothing(runner, settings, plan_graph, plan_model):
@@ -169,9 +169,6 @@ def test_nodes_deleted_by_hand_are_noticed_without_verify(runner, settings, work
 
 def test_an_interrupted_sync_is_completed_by_the_next_run(settings, workspace, monkeypatch):
     """Even when the next run's lists are the ones loaded before: the buckets being written were marked."""
-    from neo4j.exceptions import ServiceUnavailable
-
-    import loaders.neo4j_io as neo4j_io
     from kg.checks import check
     from kg.mapping import model_to_property_graph
     from loaders.csv_lists import read_workspace
@@ -184,16 +181,7 @@ def test_an_interrupted_sync_is_completed_by_the_next_run(settings, workspace, m
     write_rows(workspace / "entities.csv", rows)
     changed = model_to_property_graph(check(read_workspace(workspace)))
 
-    calls = []
-    real = neo4j_io._write
-
-    def fail_after_two(tx, query, rows):
-        calls.append(query)
-        if len(calls) > 2:
-            raise ServiceUnavailable("connection lost")
-        real(tx, query, rows)
-
-    monkeypatch.setattr(neo4j_io, "_write", fail_after_two)
+    lose_connection_after(monkeypatch, 2)
     with pytest.raises(LoadInterrupted):
         load(changed, settings, batch_size=1)
     monkeypatch.undo()

@@ -18,7 +18,7 @@ from loaders.neo4j_io import connect, read_graph
 from loaders.snapshot import read_snapshot, snapshot_path
 from loaders.sync import load_lists
 
-from .conftest import read_rows, write_rows
+from .conftest import lose_connection_after, read_rows, write_rows
 
 
 def graph_of(folder):
@@ -112,12 +112,16 @@ def test_a_changed_kind_goes_by_buckets_and_keeps_the_links(settings, workspace)
     assert assert_summary_is_true(settings) == graph_of(workspace)
 
 
+def copy_of(workspace, folder):
+    folder.mkdir()
+    for name in ("entities.csv", "links.csv"):
+        (folder / name).write_bytes((workspace / name).read_bytes())
+    return folder
+
+
 def test_someone_elses_load_makes_the_snapshot_stale(settings, workspace, tmp_path):
     load_lists(workspace, settings)
-    other = tmp_path / "other"
-    other.mkdir()
-    for name in ("entities.csv", "links.csv"):
-        (other / name).write_bytes((workspace / name).read_bytes())
+    other = copy_of(workspace, tmp_path / "other")
     edit(other, "entities.csv", lambda rows: rows[3].update(name_en="Changed elsewhere"))
     assert load_lists(other, settings, snapshots=False)["nodes_updated"] == 1  # keeps no snapshot
     summary = load_lists(workspace, settings)  # the database no longer holds what the snapshot says
@@ -128,10 +132,7 @@ def test_someone_elses_load_makes_the_snapshot_stale(settings, workspace, tmp_pa
 def test_a_copy_of_the_lists_changed_elsewhere_goes_by_rows(settings, workspace, tmp_path):
     """The snapshot belongs to the database, not to a folder: an edited copy is compared with it."""
     load_lists(workspace, settings)
-    copy = tmp_path / "copy"
-    copy.mkdir()
-    for name in ("entities.csv", "links.csv"):
-        (copy / name).write_bytes((workspace / name).read_bytes())
+    copy = copy_of(workspace, tmp_path / "copy")
     edit(copy, "entities.csv", lambda rows: rows[4].update(name_zh=rows[4]["name_zh"]))  # rewritten, same rows
     edit(copy, "links.csv", lambda rows: rows[7].update(note="checked by hand"))
     summary = load_lists(copy, settings)
@@ -140,22 +141,10 @@ def test_a_copy_of_the_lists_changed_elsewhere_goes_by_rows(settings, workspace,
 
 
 def test_an_interrupted_load_by_rows_is_completed_by_buckets(settings, workspace, monkeypatch):
-    from neo4j.exceptions import ServiceUnavailable
-
-    import loaders.neo4j_io as neo4j_io
-
     load_lists(workspace, settings)
     before = graph_of(workspace)
     edit(workspace, "entities.csv", lambda rows: [r.update(name_en=r["name_en"] + " (2)") for r in rows[::20]])
-    real, calls = neo4j_io._write, []
-
-    def fail_after_one(tx, query, rows):
-        calls.append(query)
-        if len(calls) > 1:
-            raise ServiceUnavailable("connection lost")
-        real(tx, query, rows)
-
-    monkeypatch.setattr(neo4j_io, "_write", fail_after_one)
+    lose_connection_after(monkeypatch, 1)
     with pytest.raises(LoadInterrupted):
         load_lists(workspace, settings, batch_size=5)
     monkeypatch.undo()
