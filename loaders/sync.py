@@ -10,11 +10,14 @@ Two ways to find the difference, both ending in the same writes:
 - **By rows** (:func:`load_lists`, when it has a snapshot of the lists as
   last loaded into this database, :mod:`loaders.snapshot`): only the rows
   whose text changed are checked (:func:`kg.incremental.changes`), and only
-  their nodes and relationships are read back, compared and written; the
-  digests of their buckets move by the difference of the items' hashes. It
-  falls back to buckets whenever it cannot be sure: the database's summary
-  is not the one the snapshot recorded, a bucket is marked, a node must be
-  deleted or change its labels, the buckets need drawing again.
+  their nodes and relationships are compared and written. The database holds
+  what the snapshot says wherever a bucket's digest is the lists' own, so
+  items are read back only from buckets where it keeps more (what the lists
+  dropped, without ``replace``); the digests move by the difference of the
+  items' hashes. It falls back to buckets whenever it cannot be sure: the
+  database's summary is not the one the snapshot recorded, a bucket is
+  marked, a node must be deleted or change its labels, the buckets need
+  drawing again.
 
 Nothing is written unless every check passes; an interrupted load says so,
 and a rerun compares what it touched and completes it.
