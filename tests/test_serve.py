@@ -48,10 +48,14 @@ def test_serve_loads_the_plan_and_stops_on_ctrl_c(runner, tmp_path, plan_model):
         assert result.output.splitlines() == ["zone", "天津经济技术开发区", "滨海高新区"]
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=60)
-        process.stdout.close()
-        process.stderr.close()
-    assert process.returncode == 0
+        try:
+            _, said = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            # Do not leave it running into the next tests; say what it printed.
+            process.kill()
+            _, said = process.communicate()
+            raise AssertionError(f"kg serve did not stop within 60 s of Ctrl-C; it said:\n{said}") from None
+    assert process.returncode == 0, said
     # Nothing is written into the working directory; the server's files stay under --root.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db"]
 
