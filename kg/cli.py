@@ -608,8 +608,9 @@ def serve(data, port, password, database, root):
     """Start a local Bolt server (ArcadeDB), load the graph, and serve it until Ctrl-C.
 
     For users without Neo4j: point Cypher tools, 'kg query --engine cypher'
-    and 'kg cypher' at the URI it prints.
+    and 'kg cypher' at the URI it prints. SIGTERM stops it as Ctrl-C does.
     """
+    import signal
     import time
 
     from loaders.bolt_server import USERNAME, BoltServer
@@ -617,6 +618,10 @@ def serve(data, port, password, database, root):
     from loaders.sync import load as load_graph
 
     target = _property_graph(data)
+    # Stop the server process on Ctrl-C and on SIGTERM (a service manager, `kill`), even when started
+    # from a script whose shell ignores SIGINT in background jobs: never leave the server running.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, signal.default_int_handler)
     server = BoltServer(password=password, port=port, database=database, root=root)
     click.echo(f"Starting ArcadeDB's Bolt server on 127.0.0.1:{port} …", err=True)
     with server:

@@ -2,9 +2,12 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+
+import pytest
 
 from kg.cli import main
 from loaders.bolt_server import free_port
@@ -12,7 +15,17 @@ from loaders.bolt_server import free_port
 from .conftest import BOLT_PASSWORD
 
 
-def test_serve_loads_the_plan_and_stops_on_ctrl_c(runner, tmp_path, plan_model):
+def _ignoring_sigint():
+    """As a non-interactive shell starts a background job: SIGINT ignored, inherited across exec."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize(
+    ("stop", "start_as"),
+    [(signal.SIGINT, None), (signal.SIGTERM, None), (signal.SIGINT, _ignoring_sigint)],
+    ids=["ctrl-c", "sigterm", "ctrl-c-in-a-background-job"],
+)
+def test_serve_loads_the_plan_and_stops_on_a_signal(runner, tmp_path, plan_model, stop, start_as):
     port = free_port()
     env = {**os.environ, "NEO4J_PASSWORD": BOLT_PASSWORD}
     process = subprocess.Popen(
@@ -22,6 +35,7 @@ def test_serve_loads_the_plan_and_stops_on_ctrl_c(runner, tmp_path, plan_model):
         text=True,
         env=env,
         cwd=tmp_path,
+        preexec_fn=start_as,  # noqa: PLW1509 - only sets a signal disposition
     )
     try:
         lines = []
@@ -47,15 +61,19 @@ def test_serve_loads_the_plan_and_stops_on_ctrl_c(runner, tmp_path, plan_model):
         assert result.exit_code == 0, result.output
         assert result.output.splitlines() == ["zone", "天津经济技术开发区", "滨海高新区"]
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         try:
             _, said = process.communicate(timeout=60)
         except subprocess.TimeoutExpired:
             # Do not leave it running into the next tests; say what it printed.
             process.kill()
             _, said = process.communicate()
-            raise AssertionError(f"kg serve did not stop within 60 s of Ctrl-C; it said:\n{said}") from None
+            raise AssertionError(f"kg serve did not stop within 60 s of {stop.name}; it said:\n{said}") from None
     assert process.returncode == 0, said
+    assert said.endswith("Stopping.\n")
+    # The server process went with it: nothing listens on the port any more.
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
     # Nothing is written into the working directory; the server's files stay under --root.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db"]
 
