@@ -637,7 +637,7 @@ def report(results: dict, args) -> str:
         "",
         "## Catalogue queries (p50 / p95 in ms)",
         "",
-        "Each question with its default parameters, timed as the query runs (parameters resolved once). "
+        "Each question with its default parameters, timed as `kg query` answers it: the entity names among the parameters looked up (on the Bolt server a scan of every node's id, names and aliases; on the embedded engine its indexes), then the query. "
         "*Listings* list every item of a sort, so their answers grow with the graph; the others look up what concerns given entities or the plan.",
         "",
     ]
