@@ -7,6 +7,8 @@ are those of what it holds, as if computed from scratch.
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from kg.checks import check
@@ -112,16 +114,9 @@ def test_a_changed_kind_goes_by_buckets_and_keeps_the_links(settings, workspace)
     assert assert_summary_is_true(settings) == graph_of(workspace)
 
 
-def copy_of(workspace, folder):
-    folder.mkdir()
-    for name in ("entities.csv", "links.csv"):
-        (folder / name).write_bytes((workspace / name).read_bytes())
-    return folder
-
-
 def test_someone_elses_load_makes_the_snapshot_stale(settings, workspace, tmp_path):
     load_lists(workspace, settings)
-    other = copy_of(workspace, tmp_path / "other")
+    other = shutil.copytree(workspace, tmp_path / "other")
     edit(other, "entities.csv", lambda rows: rows[3].update(name_en="Changed elsewhere"))
     assert load_lists(other, settings, snapshots=False)["nodes_updated"] == 1  # keeps no snapshot
     summary = load_lists(workspace, settings)  # the database no longer holds what the snapshot says
@@ -132,7 +127,7 @@ def test_someone_elses_load_makes_the_snapshot_stale(settings, workspace, tmp_pa
 def test_a_copy_of_the_lists_changed_elsewhere_goes_by_rows(settings, workspace, tmp_path):
     """The snapshot belongs to the database, not to a folder: an edited copy is compared with it."""
     load_lists(workspace, settings)
-    copy = copy_of(workspace, tmp_path / "copy")
+    copy = shutil.copytree(workspace, tmp_path / "copy")
     edit(copy, "entities.csv", lambda rows: rows[4].update(name_zh=rows[4]["name_zh"]))  # rewritten, same rows
     edit(copy, "links.csv", lambda rows: rows[7].update(note="checked by hand"))
     summary = load_lists(copy, settings)
