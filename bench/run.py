@@ -5,7 +5,7 @@
 Each workspace is the plan's own lists plus N synthetic entities (`kg synth`),
 so that the catalogue queries' default parameters exist at every size. Every
 figure is the median of --runs runs with its spread (min–max). The Bolt
-server is ArcadeDB's plugin (`loaders.bolt_server`) on loopback, in a process
+server is ArcadeDB's plugin (`loaders.bolt.server`) on loopback, in a process
 of its own; every load and every raw ceiling gets a new server with an empty
 database, so that one run does not leave the next a database already grown.
 """
@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.model import ENTITY_COLUMNS, LINK_COLUMNS  # noqa: E402
+from kg.vocab.schema import ENTITY_COLUMNS, LINK_COLUMNS  # noqa: E402
 from loaders.csv_lists import read_workspace  # noqa: E402
 from loaders.workspace import csv_bytes  # noqa: E402
 
@@ -83,7 +83,7 @@ def fmt(s: dict, unit: str = "s", digits: int = 2) -> str:
 
 def workspace(n: int, folder: Path) -> Path:
     """The plan's lists plus n synthetic entities."""
-    from kg.synth import synthesize
+    from kg.lists.synth import synthesize
 
     plan = read_workspace()
     entities, links = synthesize(n) if n else ([], [])
@@ -103,8 +103,8 @@ PASSWORD_ENV = "NEO4J_PASSWORD"
 @contextmanager
 def fresh_server():
     """A new Bolt server with an empty database: ``(server, settings, env for kg)``."""
-    from loaders.bolt_server import USERNAME, BoltServer
-    from loaders.neo4j_io import Settings
+    from loaders.bolt.connect import Settings
+    from loaders.bolt.server import USERNAME, BoltServer
 
     with BoltServer(password=PASSWORD) as server:
         settings = Settings(uri=server.uri, username=USERNAME, password=PASSWORD, database=server.database)
@@ -128,7 +128,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def clear(settings) -> None:
-    from loaders.neo4j_io import connect
+    from loaders.bolt.connect import connect
 
     driver = connect(settings)
     with driver.session(database=settings.database) as session:
@@ -143,7 +143,8 @@ def raw_ceiling(pg, settings) -> float:
     """Plain UNWIND … CREATE of the same rows with the same batch size (no MERGE, no diff):
     nodes, then relationships between them found by the element ids their CREATE returned
     (the fastest lookup; by uri is about twice as slow on this server)."""
-    from loaders.neo4j_io import CONSTRAINT, _labels, _rel, connect
+    from loaders.bolt.connect import connect
+    from loaders.bolt.write import CONSTRAINT, _labels, _rel
 
     driver = connect(settings)
     start = time.perf_counter()
@@ -232,7 +233,7 @@ def _latencies(runner, lookup, engine: str, repeats: int, narrow=None, *, listin
     runs, fewer for slow queries (one run over 20 s, or three once they add up to a minute).
     A question's time includes narrowing it through the engine's name index (search).
     Without ``listings``, the listings are not run (at a million entities they list millions of rows)."""
-    from kg.queries import catalogue, prepare
+    from kg.query.catalogue import catalogue, prepare
 
     out = []
     for query in catalogue().values():
@@ -254,8 +255,8 @@ def _latencies(runner, lookup, engine: str, repeats: int, narrow=None, *, listin
 def sparql_engine(ws: Path, build: Path, on_disk: bool):
     """The embedded engine over the workspace: in memory (as kg query --data), or for big
     graphs the on-disk store that kg build --store writes (as kg query --store)."""
-    from kg.checks import check
-    from kg.sparql import SparqlEngine, write_store
+    from kg.lists.checks import check
+    from kg.query.sparql import SparqlEngine, write_store
 
     if not on_disk:
         return SparqlEngine.from_model(check(read_workspace(ws))), None
@@ -269,7 +270,7 @@ def sync_and_queries(ws: Path, build: Path, runs: int, repeats: int, on_disk: bo
     """On one new server: a first load, then ``runs`` loads after 1 % of the entities were renamed in
     the same folder (and back), as a user edits the lists; then every catalogue query on the
     loaded server and on the embedded engine."""
-    from loaders.neo4j_io import ReadSession
+    from loaders.bolt.read import ReadSession
 
     original = (ws / "entities.csv").read_bytes()
     changed, count = changed_entities(ws)
@@ -303,8 +304,8 @@ def sync_and_queries(ws: Path, build: Path, runs: int, repeats: int, on_disk: bo
 def viz_figures(runs: int) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
-    from kg.checks import check
-    from kg.mapping import model_to_property_graph
+    from kg.graph.mapping import model_to_property_graph
+    from kg.lists.checks import check
     from viz.html import render, write_page
 
     out = []
@@ -401,8 +402,8 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
 
-    from kg.checks import check
-    from kg.mapping import model_to_property_graph
+    from kg.graph.mapping import model_to_property_graph
+    from kg.lists.checks import check
 
     results: dict = {"sizes": {}, "plan_build": None}
     tmp = Path(tempfile.mkdtemp(prefix="kg-bench-"))

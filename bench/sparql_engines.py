@@ -6,7 +6,7 @@ The workspace is the plan's lists plus N synthetic entities (as bench/run.py
 makes it; 42,000 give about 1 M triples). Each query runs with its default
 parameters: on rdflib as ``graph.query(text, initBindings=...)``, once, in a
 child process stopped after --cap seconds ("> cap s"); on Oxigraph through
-``kg.sparql.SparqlEngine``, --runs times (median). The answers of both engines
+``kg.query.sparql.SparqlEngine``, --runs times (median). The answers of both engines
 are compared (as sets of strings) when both finish. Prints a Markdown table and writes the figures
 to bench/sparql_engines.json.
 """
@@ -75,10 +75,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "sparql_engines.json")
     args = parser.parse_args()
 
-    from kg.build import build_graph
-    from kg.checks import check
-    from kg.queries import catalogue, resolve
-    from kg.sparql import SparqlEngine
+    from kg.lists.checks import check
+    from kg.query.catalogue import catalogue, resolve
+    from kg.query.sparql import SparqlEngine
+    from kg.rdf.build import build_graph
     from loaders.csv_lists import read_workspace
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,5 +1,5 @@
 """``python -m kg`` runs the command line."""
 
-from .cli import run
+from kg.cli import run
 
 run()

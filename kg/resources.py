@@ -29,7 +29,7 @@ def data_root() -> Traversable:
     checkout = package / ".."
     if (checkout / "ontology" / "plan.ttl").is_file():
         return checkout
-    from .errors import KGError
+    from kg.errors import KGError
 
     raise KGError(
         "the project's data files (ontology/, data/, queries/) were not found",

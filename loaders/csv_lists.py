@@ -15,21 +15,18 @@ import difflib
 import hashlib
 from pathlib import Path
 
-from kg.bulk import paused_gc
 from kg.errors import EntityListError, ValidationFailed
-from kg.model import (
+from kg.lists.records import Lists, Row, paused_gc
+from kg.resources import resource
+from kg.vocab.schema import (
     ENTITIES_FILE,
     ENTITY_COLUMNS,
     LINK_COLUMNS,
     LINKS_FILE,
     REQUIRED_ENTITY_COLUMNS,
     REQUIRED_LINK_COLUMNS,
-    Lists,
-    Row,
 )
-from kg.resources import resource
-
-from .formats import decode, read_delimited
+from loaders.formats import decode, read_delimited
 
 __all__ = ["read_workspace", "read_list_files", "file_digest", "read_csv_rows", "read_text_rows"]
 
@@ -92,7 +89,7 @@ def _files(folder, errors: list) -> list[tuple[str, bytes | None]]:
                 ]
             )
         label = lambda name: str(Path(folder) / name)  # noqa: E731
-        from .workspace import recover
+        from loaders.workspace import recover
 
         recover(base)  # finish or discard a write that was interrupted
     found = []

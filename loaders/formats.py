@@ -1,6 +1,6 @@
 """Read the files users import — CSV, XLSX, JSON, JSON Lines, Turtle — into records with positions.
 
-A record is a :class:`kg.model.Row` whose values are keyed by the file's own
+A record is a :class:`kg.lists.records.Row` whose values are keyed by the file's own
 column names; every error names the file (and sheet), line and column. Nothing
 is fetched: a URL is not a file, a JSON-LD ``@context`` that names a remote
 document is refused, RDF/XML (whose entity expansion can hang a parser) is not
@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 
 from kg.errors import EntityListError
-from kg.model import Row
+from kg.lists.records import Row, entity_values, link_values
 
 __all__ = [
     "FORMATS",
@@ -518,36 +518,16 @@ def _remote_context(text: str) -> str | None:
 
 
 def _records_from_graph(graph, label: str):
-    from kg.mapping import graph_to_model
+    from kg.graph.mapping import graph_to_model
 
     model = graph_to_model(graph)
     records = []
     for number, entity in enumerate(model.entities.values(), start=1):
-        values = {
-            "id": entity.id,
-            "kind": entity.kind,
-            "name_zh": entity.name_zh,
-            "name_en": entity.name_en,
-            "aliases": "|".join(entity.aliases),
-            "quote": entity.excerpt.text if entity.excerpt else "",
-            "quote_start": str(entity.excerpt.start) if entity.excerpt else "",
-            "note": entity.note,
-            "notation": entity.notation,
-            "unit": entity.unit,
-            "value_2020": entity.value_2020,
-            "value_2025": entity.value_2025,
-        }
+        values = entity_values(entity)
         records.append(Row(label, number, values, {k: i for i, k in enumerate(values, start=1)}))
     start = len(records)
     for number, link in enumerate(model.links, start=start + 1):
-        values = {
-            "subject": link.subject,
-            "predicate": link.predicate,
-            "object": link.object,
-            "quote": link.excerpt.text if link.excerpt else "",
-            "quote_start": str(link.excerpt.start) if link.excerpt else "",
-            "note": link.note,
-        }
+        values = link_values(link)
         records.append(Row(label, number, values, {k: i for i, k in enumerate(values, start=1)}))
     if not records:
         return [], [

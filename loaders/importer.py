@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import EntityListError, KGError, ValidationFailed
-from kg.model import ALIAS_SEPARATOR, ENTITY_COLUMNS, LINK_COLUMNS, Lists, Row
-from kg.names import normalise
-from kg.ontology import load_ontology
-
-from .csv_lists import read_workspace
-from .formats import MAX_BYTES, read_records
+from kg.lists.names import normalise
+from kg.lists.records import Lists, Row
+from kg.vocab.ontology import load_ontology
+from kg.vocab.schema import ALIAS_SEPARATOR, ENTITY_COLUMNS, ENTITY_FIELDS, LINK_COLUMNS, LINK_FIELDS
+from loaders.csv_lists import read_workspace
+from loaders.formats import MAX_BYTES, read_records
 
 __all__ = [
     "COLUMN_NAMES",
@@ -40,24 +40,8 @@ __all__ = [
 
 CONFLICT_POLICIES = ("fail", "update", "skip")
 
-#: Other names users give the columns (matched after folding case, spaces, '-' and '_').
-COLUMN_NAMES = {
-    "id": ["id", "编号", "标识", "ID"],
-    "kind": ["kind", "type", "类型", "类别", "种类"],
-    "name_zh": ["name_zh", "name", "名称", "中文名", "中文名称", "名字"],
-    "name_en": ["name_en", "english", "english_name", "英文名", "英文名称"],
-    "aliases": ["aliases", "alias", "别名", "简称"],
-    "quote": ["quote", "原文", "引文", "规划原文"],
-    "quote_start": ["quote_start", "原文位置", "偏移"],
-    "note": ["note", "source", "备注", "来源", "说明"],
-    "notation": ["notation", "序号"],
-    "unit": ["unit", "单位"],
-    "value_2020": ["value_2020", "2020", "2020年", "基数"],
-    "value_2025": ["value_2025", "2025", "2025年", "目标"],
-    "subject": ["subject", "主体", "起点"],
-    "predicate": ["predicate", "relation", "link", "关系", "关联"],
-    "object": ["object", "客体", "终点", "对象"],
-}
+#: Other names users give the columns (matched after folding case, spaces, '-' and '_'), from the schema table.
+COLUMN_NAMES = {f.column: [f.column, *f.headers] for f in (*ENTITY_FIELDS, *LINK_FIELDS[:3])}
 #: Other names of link types, as columns of an entity list or values of a 'predicate' column.
 LINK_WORDS = {
     "locatedIn": ["located_in", "location", "所在地", "所在区", "所在区域", "位置"],
@@ -481,7 +465,7 @@ def plan_import(
 
     Raises ``ValidationFailed`` with every error found in every file.
     """
-    from kg.pipeline import checked
+    from kg.rdf.validate import checked
 
     if on_conflict not in CONFLICT_POLICIES:
         raise KGError(f"unknown conflict policy '{on_conflict}'", hint=f"use one of {', '.join(CONFLICT_POLICIES)}")

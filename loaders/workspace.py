@@ -18,7 +18,7 @@ import os
 import shutil
 from pathlib import Path
 
-from kg.model import ENTITIES_FILE, ENTITY_COLUMNS, LINK_COLUMNS, LINKS_FILE
+from kg.vocab.schema import ENTITIES_FILE, ENTITY_COLUMNS, LINK_COLUMNS, LINKS_FILE
 
 __all__ = ["JOURNAL", "csv_bytes", "write_workspace", "recover"]
 

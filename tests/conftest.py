@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.model import ENTITY_COLUMNS, LINK_COLUMNS
 from kg.resources import resource
+from kg.vocab.schema import ENTITY_COLUMNS, LINK_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,7 +39,7 @@ def workspace(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def plan_model():
-    from kg.checks import check
+    from kg.lists.checks import check
     from loaders.csv_lists import read_workspace
 
     return check(read_workspace())
@@ -47,7 +47,7 @@ def plan_model():
 
 @pytest.fixture(scope="session")
 def plan_graph(plan_model):
-    from kg.build import build_graph
+    from kg.rdf.build import build_graph
 
     return build_graph(plan_model)
 
@@ -72,7 +72,7 @@ BOLT_PASSWORD = "kg-test-password"
 
 @pytest.fixture(scope="session")
 def bolt_server():
-    from loaders.bolt_server import BoltServer
+    from loaders.bolt.server import BoltServer
 
     with BoltServer(password=BOLT_PASSWORD) as server:
         yield server
@@ -81,7 +81,7 @@ def bolt_server():
 @pytest.fixture
 def neo4j_env(bolt_server, monkeypatch):
     """An empty database on the session's server, named by Neo4j's environment variables."""
-    from loaders.neo4j_io import Settings, connect
+    from loaders.bolt.connect import Settings, connect
 
     env = {
         "NEO4J_URI": bolt_server.uri,
@@ -101,7 +101,7 @@ def neo4j_env(bolt_server, monkeypatch):
 
 @pytest.fixture
 def settings(neo4j_env):
-    from loaders.neo4j_io import Settings
+    from loaders.bolt.connect import Settings
 
     return Settings.from_env()
 
@@ -110,7 +110,7 @@ def lose_connection_after(monkeypatch, statements: int) -> None:
     """Make every write statement of a load after the first ``statements`` fail as a lost connection would."""
     from neo4j.exceptions import ServiceUnavailable
 
-    import loaders.neo4j_io as neo4j_io
+    import loaders.bolt.connect as neo4j_io
 
     real, sent = neo4j_io._write, []
 
@@ -125,7 +125,7 @@ def lose_connection_after(monkeypatch, statements: int) -> None:
 
 def count_in_db(settings) -> tuple[int, int]:
     """Plan nodes and the relationships between them (not the summary node a load keeps)."""
-    from loaders.neo4j_io import connect
+    from loaders.bolt.connect import connect
 
     driver = connect(settings)
     with driver.session(database=settings.database) as session:

@@ -7,9 +7,11 @@ import sys
 
 import pytest
 
-from kg.analysis import analyze, bridges, communities, profiles, regions_of, to_markdown
+from kg.analysis.markdown import to_markdown
+from kg.analysis.measures import analyze, bridges, communities, profiles
 from kg.cli import main
-from kg.mapping import to_property_graph
+from kg.graph.mapping import to_property_graph
+from kg.graph.regions import regions_of
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +40,7 @@ def test_every_bridge_is_a_real_cross_region_link(pg, plan_model):
     assert found["links"]
     for row in found["links"]:
         t, p = names[row["tianjin_side"]], names[row["partner"]]
-        from kg.mapping import link_name
+        from kg.vocab.schema import link_name
 
         link = link_name(row["link"])
         assert (t, link, p) in links or (p, link, t) in links

@@ -11,8 +11,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from kg.cli import main
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 
 def test_build_writes_three_equivalent_serialisations(runner, tmp_path):

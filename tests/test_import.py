@@ -13,8 +13,7 @@ import pytest
 
 from kg.cli import main
 from loaders.workspace import JOURNAL
-
-from .conftest import ROOT, count_in_db, read_rows
+from tests.conftest import ROOT, count_in_db, read_rows
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 CASES = tomllib.loads((CORPUS / "cases.toml").read_text(encoding="utf-8"))["case"]
@@ -208,7 +207,7 @@ def test_killed_mid_write_leaves_the_lists_whole(workspace, tmp_path):
 
 
 def test_interrupted_commit_is_finished_or_discarded(workspace):
-    from kg.model import ENTITY_COLUMNS
+    from kg.vocab.schema import ENTITY_COLUMNS
     from loaders.workspace import csv_bytes, recover
 
     old = snapshot(workspace)
@@ -245,14 +244,13 @@ def test_load_after_import_sends_only_the_change(runner, workspace, settings):
 
 def test_server_stopped_mid_sync_then_rerun_completes(runner, workspace, tmp_path):
     from kg.errors import LoadInterrupted
-    from kg.mapping import model_to_property_graph
-    from kg.pipeline import checked
-    from loaders.bolt_server import BoltServer, free_port
+    from kg.graph.mapping import model_to_property_graph
+    from kg.rdf.validate import checked
+    from loaders.bolt.connect import Settings
+    from loaders.bolt.load import load
+    from loaders.bolt.server import BoltServer, free_port
     from loaders.csv_lists import read_workspace
-    from loaders.neo4j_io import Settings
-    from loaders.sync import load
-
-    from .conftest import BOLT_PASSWORD
+    from tests.conftest import BOLT_PASSWORD
 
     port, root = free_port(), tmp_path / "server"
     settings = Settings(uri=f"bolt://127.0.0.1:{port}", username="root", password=BOLT_PASSWORD, database="plan")

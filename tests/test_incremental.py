@@ -1,7 +1,7 @@
 """The incremental check agrees with the full check: same verdict, same entities and links, same index.
 
 Each case changes the plan's lists in one way (and a seeded random walk
-combines several); :func:`kg.incremental.changes` must either answer None
+combines several); :func:`kg.lists.incremental.changes` must either answer None
 (the full check decides) or give exactly what a full check of the new lists
 gives. When the full check fails, it must answer None.
 """
@@ -12,10 +12,11 @@ import random
 
 import pytest
 
-from kg.checks import check
 from kg.errors import ValidationFailed
-from kg.incremental import changes, index_lists
-from kg.model import ENTITY_COLUMNS, LINK_COLUMNS, REQUIRED_ENTITY_COLUMNS, REQUIRED_LINK_COLUMNS, Lists
+from kg.lists.checks import check
+from kg.lists.incremental import changes, index_lists
+from kg.lists.records import Lists
+from kg.vocab.schema import ENTITY_COLUMNS, LINK_COLUMNS, REQUIRED_ENTITY_COLUMNS, REQUIRED_LINK_COLUMNS
 from loaders.csv_lists import read_csv_rows, read_workspace
 from loaders.formats import read_delimited
 from loaders.workspace import csv_bytes

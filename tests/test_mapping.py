@@ -2,8 +2,9 @@
 
 from rdflib.compare import isomorphic
 
-from kg.build import build_graph
-from kg.mapping import graph_to_model, link_name, model_to_property_graph, rel_type, to_model, to_property_graph
+from kg.graph.mapping import graph_to_model, model_to_property_graph, to_model, to_property_graph
+from kg.rdf.build import build_graph
+from kg.vocab.schema import link_name, rel_type
 
 
 def test_rows_and_rdf_give_the_same_property_graph(plan_model, plan_graph):

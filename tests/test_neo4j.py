@@ -10,13 +10,13 @@ from rdflib.compare import isomorphic
 
 from kg.cli import main
 from kg.errors import ConnectionFailed, LoadInterrupted
-from kg.mapping import to_property_graph
-from loaders.bolt_server import BoltServer, free_port
-from loaders.load_state import STATE_LABEL
-from loaders.neo4j_io import Settings, check_uri, connect, read_graph
-from loaders.sync import load
-
-from .conftest import BOLT_PASSWORD, count_in_db, lose_connection_after, read_rows, write_rows
+from kg.graph.mapping import to_property_graph
+from loaders.bolt.connect import Settings, check_uri, connect
+from loaders.bolt.load import load
+from loaders.bolt.read import read_graph
+from loaders.bolt.server import BoltServer, free_port
+from loaders.bolt.state import STATE_LABEL
+from tests.conftest import BOLT_PASSWORD, count_in_db, lose_connection_after, read_rows, write_rows
 
 
 def test_load_then_load_again_changes_nothing(runner, settings, plan_graph, plan_model):
@@ -169,8 +169,8 @@ def test_nodes_deleted_by_hand_are_noticed_without_verify(runner, settings, work
 
 def test_an_interrupted_sync_is_completed_by_the_next_run(settings, workspace, monkeypatch):
     """Even when the next run's lists are the ones loaded before: the buckets being written were marked."""
-    from kg.checks import check
-    from kg.mapping import model_to_property_graph
+    from kg.graph.mapping import model_to_property_graph
+    from kg.lists.checks import check
     from loaders.csv_lists import read_workspace
 
     before = model_to_property_graph(check(read_workspace(workspace)))

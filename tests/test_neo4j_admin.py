@@ -4,9 +4,10 @@ import csv
 import re
 
 from kg.cli import main
-from kg.mapping import Node, PropertyGraph, Rel
-from loaders.neo4j_admin import ARRAY_DELIMITER
-from loaders.neo4j_io import connect, read_graph
+from kg.graph.mapping import Node, PropertyGraph, Rel
+from loaders.bolt.admin import ARRAY_DELIMITER
+from loaders.bolt.connect import connect
+from loaders.bolt.read import read_graph
 
 # Neo4j 5 import header fields: [name][:TYPE or :ID/:START_ID/:END_ID(idspace) or :LABEL/:TYPE]
 FIELD = re.compile(

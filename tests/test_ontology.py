@@ -8,9 +8,9 @@ import pytest
 from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
 from rdflib.namespace import ORG, PROV, SKOS
 
-from kg.ontology import load_ontology
 from kg.resources import resource
-from kg.terms import TJP
+from kg.vocab.ontology import load_ontology
+from kg.vocab.terms import TJP
 
 TJP_NS = str(TJP._NS)
 
@@ -90,7 +90,7 @@ def test_the_cached_ontology_is_the_parsed_one_and_needs_no_rdflib(tmp_path):
     import sys
 
     code = (
-        "import sys, marshal; from kg.ontology import load_ontology; "
+        "import sys, marshal; from kg.vocab.ontology import load_ontology; "
         "sys.stdout.buffer.write(marshal.dumps((load_ontology().as_data(), 'rdflib' in sys.modules)))"
     )
     env = {**os.environ, "KG_CACHE_DIR": str(tmp_path)}

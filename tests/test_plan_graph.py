@@ -6,11 +6,11 @@ import pytest
 from rdflib import RDF, RDFS, Literal
 from rdflib.namespace import PROV, SKOS
 
-from kg.build import section_iri
-from kg.ontology import load_ontology
-from kg.shacl import validate_graph
-from kg.source import plan_text, section_index
-from kg.terms import OA, TJP
+from kg.lists.source import plan_text, section_index
+from kg.rdf.build import section_iri
+from kg.rdf.shacl import validate_graph
+from kg.vocab.ontology import load_ontology
+from kg.vocab.terms import OA, TJP
 
 TEXT = plan_text()
 

@@ -5,14 +5,14 @@ import json
 import pytest
 
 from kg.cli import main
-from kg.mapping import to_property_graph
-from kg.queries import catalogue, check_read_only_cypher, prepare, resolve
+from kg.graph.mapping import to_property_graph
+from kg.query.catalogue import catalogue, prepare, resolve
+from kg.query.readonly import check_read_only_cypher, check_read_only_sparql
+from kg.query.sparql import SparqlEngine
 from kg.resources import resource
-from kg.sparql import SparqlEngine, check_read_only_sparql
-from loaders.neo4j_io import ReadSession
-from loaders.sync import load
-
-from .conftest import count_in_db
+from loaders.bolt.load import load
+from loaders.bolt.read import ReadSession
+from tests.conftest import count_in_db
 
 QUERIES = sorted(catalogue())
 
@@ -25,12 +25,12 @@ def engine(plan_graph):
 @pytest.fixture(scope="module")
 def loaded(bolt_server, plan_graph):
     """The plan loaded once into the session's server (a database of its own state)."""
-    from loaders.neo4j_io import Settings
+    from loaders.bolt.connect import Settings
 
     settings = Settings(
         uri=bolt_server.uri, username="root", password="kg-test-password", database=bolt_server.database
     )
-    from loaders.neo4j_io import connect
+    from loaders.bolt.connect import connect
 
     driver = connect(settings)
     with driver.session(database=settings.database) as session:

@@ -8,9 +8,8 @@ import re
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.model import ENTITY_COLUMNS, LINK_COLUMNS
-
-from .conftest import ROOT
+from kg.vocab.schema import ENTITY_COLUMNS, LINK_COLUMNS
+from tests.conftest import ROOT
 
 README = ROOT / "README.md"
 
@@ -34,7 +33,7 @@ def column_tables() -> str:
 
 
 def import_names() -> str:
-    from kg.ontology import load_ontology
+    from kg.vocab.ontology import load_ontology
     from loaders.importer import COLUMN_NAMES, KIND_WORDS, LINK_WORDS
 
     onto = load_ontology()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from kg.sections import SectionIndex, chinese_numeral
-from kg.source import plan_text, section_index
+from kg.lists.sections import SectionIndex, chinese_numeral
+from kg.lists.source import plan_text, section_index
 
 TEXT = plan_text()
 

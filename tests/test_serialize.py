@@ -4,11 +4,10 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import SKOS
 
-from kg.build import build_graph, triples
-from kg.checks import Model
-from kg.model import Entity, Excerpt
-from kg.serialize import write_rdf
-from kg.terms import entity_iri
+from kg.lists.records import Entity, Excerpt, Model
+from kg.rdf.build import build_graph, triples
+from kg.rdf.serialize import write_rdf
+from kg.vocab.terms import entity_iri
 
 
 def test_every_triple_once(plan_model, plan_graph):
@@ -18,7 +17,10 @@ def test_every_triple_once(plan_model, plan_graph):
 
 def test_awkward_literals_survive_every_format(tmp_path):
     note = 'a "quoted" word, a back\\slash,\na new line\rand a return'
-    model = Model({"tianjin": Entity("tianjin", "Region", "天津", "Tianjin", excerpt=Excerpt(0, 2, "天津"), note=note)})
+    excerpt = Excerpt(start=0, end=2, text="天津")
+    model = Model(
+        {"tianjin": Entity(id="tianjin", kind="Region", name_zh="天津", name_en="Tianjin", excerpt=excerpt, note=note)}
+    )
     paths, count = write_rdf(triples(model), tmp_path)
     assert count == len(build_graph(model))
     for path, fmt in zip(paths, ("turtle", "nt", "json-ld"), strict=True):

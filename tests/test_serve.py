@@ -10,9 +10,8 @@ import time
 import pytest
 
 from kg.cli import main
-from loaders.bolt_server import free_port
-
-from .conftest import BOLT_PASSWORD
+from loaders.bolt.server import free_port
+from tests.conftest import BOLT_PASSWORD
 
 
 def _ignoring_sigint():

@@ -2,8 +2,8 @@
 
 import hashlib
 
+from kg.lists.source import SOURCE_FILE, plan_sha256, plan_text
 from kg.resources import resource
-from kg.source import SOURCE_FILE, plan_sha256, plan_text
 
 
 def test_sha256_is_recorded_and_matches():

@@ -11,16 +11,16 @@ import shutil
 
 import pytest
 
-from kg.checks import check
 from kg.errors import LoadInterrupted, ValidationFailed
-from kg.mapping import model_to_property_graph
+from kg.graph.mapping import model_to_property_graph
+from kg.lists.checks import check
+from loaders.bolt.connect import connect
+from loaders.bolt.load import load_lists
+from loaders.bolt.read import read_graph
+from loaders.bolt.snapshot import read_snapshot, snapshot_path
+from loaders.bolt.state import LoadState, bucket_sums, digest, read_state
 from loaders.csv_lists import read_workspace
-from loaders.load_state import LoadState, bucket_sums, digest, read_state
-from loaders.neo4j_io import connect, read_graph
-from loaders.snapshot import read_snapshot, snapshot_path
-from loaders.sync import load_lists
-
-from .conftest import lose_connection_after, read_rows, write_rows
+from tests.conftest import lose_connection_after, read_rows, write_rows
 
 
 def graph_of(folder):

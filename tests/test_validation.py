@@ -5,8 +5,7 @@ from pathlib import Path
 import pytest
 
 from kg.cli import main
-
-from .conftest import read_rows, write_rows
+from tests.conftest import read_rows, write_rows
 
 
 def entity_row(rows, name_zh):

@@ -8,14 +8,13 @@ import sys
 
 import pytest
 
-from kg.analysis import regions_of
 from kg.cli import main
 from kg.errors import KGError
-from kg.mapping import Node, PropertyGraph, to_property_graph
+from kg.graph.mapping import Node, PropertyGraph, to_property_graph
+from kg.graph.regions import regions_of
+from tests.conftest import ROOT, read_rows, write_rows
 from viz.html import MAX_NODES, render
 from viz.select import select
-
-from .conftest import ROOT, read_rows, write_rows
 
 SCREENSHOTS = ROOT / "out" / "screenshots"
 

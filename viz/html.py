@@ -10,7 +10,7 @@ works offline and from ``file://``), every text of the data reaches the page
 as JSON inside a ``<script type="application/json">`` block and is put on
 screen with ``textContent`` only, and the file is written as UTF-8, atomically.
 
->>> from kg.mapping import PropertyGraph
+>>> from kg.graph.mapping import PropertyGraph
 >>> page = render(PropertyGraph(), title="<空>")
 >>> "<title>&lt;空&gt;</title>" in page and "<script src" not in page
 True
@@ -26,12 +26,12 @@ import re
 from importlib.resources import files
 from pathlib import Path
 
-from kg.analysis import ROOT_KINDS, regions_of, root_kind
 from kg.errors import KGError
-from kg.mapping import PropertyGraph, link_name
-from kg.ontology import load_ontology
-
-from .layout import LAYOUTS, REGION_BANDS, positions
+from kg.graph.mapping import PropertyGraph
+from kg.graph.regions import regions_of, root_kind, root_kinds
+from kg.vocab.ontology import load_ontology
+from kg.vocab.schema import ATTRIBUTES, REGIONS, REL, link_name
+from viz.layout import LAYOUTS, REGION_BANDS, positions
 
 __all__ = ["MAX_NODES", "STYLE", "view_data", "render", "write_page"]
 
@@ -83,7 +83,7 @@ def view_data(
 ) -> dict:
     """Everything the page shows, as plain data (nodes, edges, legend, filters, options).
 
-    ``regions`` are the regions of the whole graph (:func:`kg.analysis.regions_of`), so
+    ``regions`` are the regions of the whole graph (:func:`kg.graph.regions.regions_of`), so
     that a part of it still knows that a partner outside the part is in Beijing.
     """
     from pyvis.network import Network
@@ -164,7 +164,7 @@ def view_data(
                 }
             )
         links.sort(key=lambda item: (item["direction"], item["type"], item["other"]))
-        attributes = {k: props[k] for k in ("notation", "unit", "baseline_value", "target_value") if k in props}
+        attributes = {f.pg: props[f.pg] for f in ATTRIBUTES if f.pg in props}
         details[ids[uri]] = {
             "id": ids[uri],
             "name_zh": props.get("name_zh", ""),
@@ -180,9 +180,9 @@ def view_data(
             "quote": props.get("quote"),
             "note": props.get("curation_note") or props.get("editorial_note"),
             "links": links,
-            "domains": sorted(ids[r.end] for r in touching[uri] if r.start == uri and r.type == "FOCUSES_ON"),
+            "domains": sorted(ids[r.end] for r in touching[uri] if r.start == uri and r.type == REL.FOCUSES_ON),
         }
-    broader = {ids[r.start]: ids[r.end] for r in pg.rels.values() if r.type == "BROADER"}
+    broader = {ids[r.start]: ids[r.end] for r in pg.rels.values() if r.type == REL.BROADER}
     present = {root_kind(n.labels) for n in pg.nodes.values()}
     legend = [
         {
@@ -192,7 +192,7 @@ def view_data(
             "colour": STYLE[k][0],
             "glyph": _GLYPH[STYLE[k][1]],
         }
-        for k in ROOT_KINDS
+        for k in root_kinds()
         if k in present
     ]
     domains = sorted((details[i]["name_zh"], i) for i in details if details[i]["root"] == "TechnologyDomain")
@@ -212,7 +212,7 @@ def view_data(
         "broader": broader,
         "legend": legend,
         "domains": [{"id": i, "name": n} for n, i in domains],
-        "regions": ["北京", "天津", "河北"],
+        "regions": [zh for zh, _ in REGIONS.values()],
         "bands": bands,
         "cross_colour": _CROSS,
     }

@@ -1,6 +1,7 @@
 """Node positions for the views: force-directed, grouped by region, or geographic. All seeded.
 
->>> from kg.mapping import PropertyGraph
+>>> from kg.graph.mapping import PropertyGraph
+from kg.vocab.schema import REL
 >>> positions(PropertyGraph(), "force", {})
 {}
 """
@@ -14,9 +15,10 @@ from collections import defaultdict
 
 import networkx as nx
 
-from kg.analysis import root_kind
-from kg.mapping import PropertyGraph
+from kg.graph.mapping import PropertyGraph
+from kg.graph.regions import root_kind
 from kg.resources import resource
+from kg.vocab.schema import REL
 
 __all__ = ["LAYOUTS", "positions", "coordinates", "REGION_BANDS"]
 
@@ -223,7 +225,7 @@ def _geo(pg: PropertyGraph, graph: nx.Graph) -> dict[str, tuple[float, float]]:
     placed = dict(anchored)
     located: dict[str, list[str]] = defaultdict(list)
     for rel in sorted(pg.rels.values(), key=lambda r: r.key):
-        if rel.type in ("LOCATED_IN", "PART_OF", "CORE_AREA", "RELIES_ON"):
+        if rel.type in (REL.LOCATED_IN, REL.PART_OF, REL.CORE_AREA, REL.RELIES_ON):
             located[rel.start].append(rel.end)
     # Place the rest near what they are located in (nearest placed ancestor), on rings.
     rings: dict[str, int] = defaultdict(int)

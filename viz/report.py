@@ -9,11 +9,11 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from kg.analysis import regions_of, to_markdown
-from kg.mapping import PropertyGraph
-
-from .html import render, write_page
-from .select import select
+from kg.analysis.markdown import to_markdown
+from kg.graph.mapping import PropertyGraph
+from kg.graph.regions import regions_of
+from viz.html import render, write_page
+from viz.select import select
 
 __all__ = ["REPORT_LAYOUTS", "write_report"]
 

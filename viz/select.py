@@ -1,6 +1,6 @@
 """Choose the part of the graph a view shows: a focus and its neighbourhood, kinds, a domain, a region.
 
->>> from kg.mapping import PropertyGraph
+>>> from kg.graph.mapping import PropertyGraph
 >>> select(PropertyGraph()).nodes
 {}
 """
@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from kg.analysis import find_node, regions_of
 from kg.errors import KGError
-from kg.mapping import PropertyGraph
-from kg.ontology import load_ontology
+from kg.graph.mapping import PropertyGraph
+from kg.graph.regions import find_node, regions_of
+from kg.vocab.ontology import load_ontology
+from kg.vocab.schema import REGIONS as SCHEMA_REGIONS
+from kg.vocab.schema import REL
 
 __all__ = ["select", "REGIONS"]
 
-REGIONS = ("北京", "天津", "河北")
+REGIONS = tuple(zh for zh, _ in SCHEMA_REGIONS.values())
 
 
 def select(
@@ -54,7 +56,7 @@ def select(
             raise KGError(f"'{domain}' is not a technology domain", hint="name a field or sub-field of chapter 2")
         children: dict[str, set[str]] = defaultdict(set)
         for rel in pg.rels.values():
-            if rel.type == "BROADER":
+            if rel.type == REL.BROADER:
                 children[rel.end].add(rel.start)
         tree, frontier = {root}, [root]
         while frontier:
@@ -62,7 +64,7 @@ def select(
                 if child not in tree:
                     tree.add(child)
                     frontier.append(child)
-        focusing = {r.start for r in pg.rels.values() if r.type == "FOCUSES_ON" and r.end in tree}
+        focusing = {r.start for r in pg.rels.values() if r.type == REL.FOCUSES_ON and r.end in tree}
         keep &= tree | focusing
     if region:
         if region not in REGIONS:

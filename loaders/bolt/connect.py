@@ -1,0 +1,127 @@
+"""Connect to Neo4j (or any Bolt server): settings, URI checks, a verified driver.
+
+The package works with Neo4j 5 and ArcadeDB's Bolt plugin; where they differ it says so:
+
+- ArcadeDB fails a uniqueness constraint when a label is added to an existing
+  node, so every node is created with all its labels in one ``CREATE``, and a
+  node whose kind changed is deleted and created again, never relabelled.
+- ArcadeDB answers ``DeadlockDetected`` to an auto-commit ``UNWIND … MERGE``
+  whose rows touch the same node, and to concurrent transactions touching the
+  same records; one writer sends managed transactions one at a time.
+- ArcadeDB keeps each label combination as a type with its own index, so a
+  lookup by ``:Resource {uri}`` searches them all; relationships between
+  nodes created in the same load find them by ``elementId`` instead.
+- ArcadeDB does not enforce read access mode: read-only queries are run in an
+  explicit transaction that is always rolled back (see :class:`ReadSession`).
+
+>>> check_uri("bolt:/localhost")
+Traceback (most recent call last):
+...
+kg.errors.ConnectionFailed: 'bolt:/localhost' is not a Bolt URI (write it as bolt://HOST:PORT, neo4j://HOST:PORT or neo4j+s://HOST)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from kg.errors import ConnectionFailed
+
+__all__ = ["Settings", "check_uri", "connect", "SCHEMES", "DEFAULT_URI"]
+
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+DEFAULT_URI = "neo4j://localhost:7687"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where and how to connect. The password never appears in ``repr``."""
+
+    uri: str = DEFAULT_URI
+    username: str = "neo4j"
+    password: str | None = field(default=None, repr=False)
+    database: str | None = None
+    timeout: float = 5.0
+
+    @classmethod
+    def from_env(cls, **overrides) -> Settings:
+        """Settings from NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD and NEO4J_DATABASE, then ``overrides``."""
+        env = {
+            "uri": os.environ.get("NEO4J_URI"),
+            "username": os.environ.get("NEO4J_USERNAME"),
+            "password": os.environ.get("NEO4J_PASSWORD"),
+            "database": os.environ.get("NEO4J_DATABASE"),
+        }
+        values = {k: v for k, v in {**env, **overrides}.items() if v is not None}
+        return cls(**values)
+
+    @property
+    def where(self) -> str:
+        database = f", database '{self.database}'" if self.database else ""
+        return f"{self.uri} as '{self.username}'{database}"
+
+
+def check_uri(uri: str) -> str:
+    """Refuse URIs the driver would accept silently and misuse (``bolt:/host``, a path after the port)."""
+    hint = "write it as bolt://HOST:PORT, neo4j://HOST:PORT or neo4j+s://HOST"
+    try:
+        parts = urlsplit(uri)
+        port = parts.port
+    except ValueError as exc:
+        raise ConnectionFailed(f"'{uri}' is not a Bolt URI: {exc}", hint=hint) from None
+    if parts.scheme not in SCHEMES or not uri.startswith(parts.scheme + "://") or not parts.hostname:
+        raise ConnectionFailed(f"'{uri}' is not a Bolt URI", hint=hint)
+    if parts.path not in ("", "/") or parts.fragment:
+        raise ConnectionFailed(f"'{uri}' has a path after the host", hint=hint)
+    if parts.username or parts.password:
+        raise ConnectionFailed(
+            "the URI must not hold credentials", hint="use --username/--password or NEO4J_USERNAME/NEO4J_PASSWORD"
+        )
+    if port is not None and not 0 < port < 65536:
+        raise ConnectionFailed(f"'{uri}' has no valid port", hint=hint)
+    return uri
+
+
+def connect(settings: Settings):
+    """A driver whose server has answered; fails within ``settings.timeout`` seconds if it cannot."""
+    import neo4j
+    from neo4j.exceptions import AuthError, ConfigurationError, DriverError, Neo4jError, ServiceUnavailable
+
+    check_uri(settings.uri)
+    if not settings.password:
+        raise ConnectionFailed(f"no password for {settings.where}", hint="pass --password or set NEO4J_PASSWORD")
+    try:
+        driver = neo4j.GraphDatabase.driver(
+            settings.uri,
+            auth=(settings.username, settings.password),
+            connection_timeout=settings.timeout,
+            connection_acquisition_timeout=settings.timeout,
+            max_transaction_retry_time=15.0,
+        )
+    except (ConfigurationError, ValueError) as exc:
+        raise ConnectionFailed(f"cannot use {settings.uri}: {exc}") from None
+    try:
+        driver.verify_connectivity()
+        with driver.session(database=settings.database) as session:
+            session.run("RETURN 1").consume()  # the database exists and answers
+    except AuthError:
+        driver.close()
+        raise ConnectionFailed(
+            f"authentication failed for {settings.where}",
+            hint="check the user name and NEO4J_PASSWORD; not retried, as Neo4j locks an account after repeated failures",
+        ) from None
+    except (ServiceUnavailable, OSError) as exc:
+        driver.close()
+        raise ConnectionFailed(
+            f"cannot reach {settings.uri}: {_reason(exc)}", hint="is the server running, and is the address right?"
+        ) from None
+    except (Neo4jError, DriverError) as exc:
+        driver.close()
+        raise ConnectionFailed(f"{settings.where}: {_reason(exc)}") from None
+    return driver
+
+
+def _reason(exc: Exception) -> str:
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return message.splitlines()[0]

@@ -1,0 +1,194 @@
+"""A local Bolt server for users without Neo4j, and for the tests: ArcadeDB's Bolt plugin.
+
+The server runs in a process of its own (JPype allows one JVM per process, and
+the server should not share the client's GIL), bound to loopback, with its
+files (databases, logs) under one root folder. It creates the database it is
+asked for, since ArcadeDB creates none by itself.
+
+    with BoltServer(password="s3cret-pass") as server:
+        print(server.uri)  # bolt://127.0.0.1:PORT, user root
+
+``python -m loaders.bolt.server --root DIR --port PORT --database NAME`` is the
+server process itself; it reads the password from ``BOLT_SERVER_PASSWORD``
+(never from the command line, where other users could read it) and stops when
+its standard input closes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from kg.errors import ConnectionFailed
+
+__all__ = ["BoltServer", "free_port", "USERNAME"]
+
+USERNAME = "root"
+READY = "BOLT-SERVER-READY"
+_PASSWORD_VARIABLE = "BOLT_SERVER_PASSWORD"
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class BoltServer:
+    """Start ArcadeDB with its Bolt plugin in a child process; stop it on exit."""
+
+    def __init__(
+        self,
+        *,
+        password: str,
+        port: int | None = None,
+        database: str = "plan",
+        root: str | Path | None = None,
+        startup_timeout: float = 180.0,
+    ):
+        if len(password) < 8:
+            raise ConnectionFailed(
+                "the server password must have at least 8 characters", hint="choose a longer --password"
+            )
+        self.password = password
+        self.port = port or free_port()
+        self.http_port = free_port()
+        self.database = database
+        self._own_root = root is None
+        self.root = Path(root) if root else Path(tempfile.mkdtemp(prefix="kg-bolt-"))
+        self.startup_timeout = startup_timeout
+        self.process: subprocess.Popen | None = None
+        self._log: list[str] = []
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.port}"
+
+    def start(self) -> BoltServer:
+        import importlib.util
+
+        if importlib.util.find_spec("arcadedb_embedded") is None:
+            raise ConnectionFailed(
+                "the local Bolt server needs the arcadedb-embedded package",
+                hint="install it with: pip install 'tj-sti-plan-kg[server]'",
+            )
+        self.root.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, _PASSWORD_VARIABLE: self.password}
+        command = [sys.executable, "-m", "loaders.bolt.server", "--root", str(self.root), "--port", str(self.port)]
+        command += ["--http-port", str(self.http_port), "--database", self.database]
+        self.process = subprocess.Popen(
+            command,
+            cwd=self.root,  # ArcadeDB writes its log folder into the working directory
+            env={**env, "PYTHONPATH": _import_path()},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+        )
+        ready = threading.Event()
+        threading.Thread(target=self._read_output, args=(ready,), daemon=True).start()
+        deadline = time.monotonic() + self.startup_timeout
+        while not ready.wait(0.2):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                tail = "\n".join(self._log[-15:])
+                raise ConnectionFailed(f"the Bolt server did not start on port {self.port}:\n{tail}")
+        return self
+
+    def _read_output(self, ready: threading.Event) -> None:
+        with contextlib.suppress(ValueError, OSError):  # the pipe is closed when the server is stopped
+            for line in self.process.stdout:
+                self._log.append(line.rstrip())
+                del self._log[:-200]
+                if READY in line:
+                    ready.set()
+
+    def stop(self) -> None:
+        """Stop the server and wait for its process; remove a root folder it made itself."""
+        if self.process is not None and self.process.poll() is None:
+            try:
+                self.process.stdin.close()
+                self.process.wait(timeout=30)
+            except (subprocess.TimeoutExpired, OSError):
+                self.process.kill()
+                self.process.wait()
+        self._close_pipes()
+        self.process = None
+        if self._own_root:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def kill(self) -> None:
+        """Stop the server abruptly (as a crash would)."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self._close_pipes()
+
+    def _close_pipes(self) -> None:
+        if self.process is not None:
+            for pipe in (self.process.stdin, self.process.stdout):
+                if pipe is not None and not pipe.closed:
+                    with contextlib.suppress(OSError):
+                        pipe.close()
+
+    def __enter__(self) -> BoltServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _import_path() -> str:
+    """Let the child import this project from wherever the parent does."""
+    here = str(Path(__file__).resolve().parent.parent)
+    return os.pathsep.join([here, *filter(None, [os.environ.get("PYTHONPATH")])])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="ArcadeDB with its Bolt plugin, on loopback")
+    parser.add_argument("--root", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--http-port", type=int, required=True)
+    parser.add_argument("--database", default="plan")
+    args = parser.parse_args(argv)
+    password = os.environ.pop(_PASSWORD_VARIABLE, None)
+    if not password:
+        sys.exit(f"set {_PASSWORD_VARIABLE}")
+
+    import arcadedb_embedded
+
+    server = arcadedb_embedded.create_server(
+        root_path=str(Path(args.root) / "databases"),
+        root_password=password,
+        config={
+            "host": "127.0.0.1",
+            "http_port": args.http_port,
+            "server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
+            "bolt_port": args.port,
+        },
+    )
+    server.start()
+    try:
+        if not arcadedb_embedded.database_exists(str(Path(args.root) / "databases" / args.database)):
+            server.create_database(args.database)
+        else:
+            server.get_database(args.database)
+        print(READY, flush=True)
+        sys.stdin.read()  # until the parent closes our standard input
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""Send writes to a Bolt server: batched ``UNWIND`` statements in managed (retried) write transactions.
+
+Labels and relationship types come from the ontology only, and every value is a
+parameter. What to write is decided by :mod:`loaders.bolt.diff`.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from kg.errors import ConnectionFailed, LoadInterrupted
+from kg.graph.mapping import Node, Rel
+from kg.vocab.ontology import load_ontology
+from kg.vocab.schema import RESOURCE_LABEL, rel_type
+
+from .connect import Settings, _reason
+from .diff import SyncPlan
+
+__all__ = ["batches", "node_batches", "rel_batches", "Writer", "CONSTRAINT", "BATCH_SIZE"]
+
+BATCH_SIZE = 1000
+
+
+def _labels(labels: tuple[str, ...]) -> str:
+    """A label expression from labels the ontology declares (never from input)."""
+    allowed = {RESOURCE_LABEL, *load_ontology().kinds}
+    if not labels or any(label not in allowed for label in labels):
+        raise ValueError(f"labels {labels} are not in the ontology")
+    return "".join(f":`{label}`" for label in labels)
+
+
+def _rel(rel_name: str) -> str:
+    if rel_name not in {rel_type(name) for name in load_ontology().links}:
+        raise ValueError(f"relationship type {rel_name!r} is not in the ontology")
+    return f"`{rel_name}`"
+
+
+CONSTRAINT = "CREATE CONSTRAINT resource_uri IF NOT EXISTS FOR (n:Resource) REQUIRE n.uri IS UNIQUE"
+
+
+@dataclass
+class _Batch:
+    """One statement's worth of rows. ``kind`` says how the writer sends it."""
+
+    kind: str  # "query", "create_nodes" (records element ids) or "create_rels" (uses them when it can)
+    query: str
+    rows: list
+    rel_type: str = ""
+
+
+def batches(plan: SyncPlan, batch_size: int) -> list[_Batch]:
+    """The statements in the order they must run: deletions, then nodes, then relationships.
+
+    Nodes and relationships the diff knows are absent are written with
+    ``CREATE`` (the unique constraint on ``:Resource(uri)`` still guards);
+    updates ``MATCH`` by uri and set the properties, whatever the labels.
+    """
+    out: list[_Batch] = []
+
+    def add(kind, query, rows, rel_type=""):
+        out.extend(_chunks(kind, query, rows, batch_size, rel_type))
+
+    for name, rels in _by(plan.delete_rels, lambda r: r.type):
+        query = f"UNWIND $rows AS row MATCH (:Resource {{uri: row.start}})-[r:{_rel(name)}]->(:Resource {{uri: row.end}}) DELETE r"
+        add("query", query, [{"start": r.start, "end": r.end} for r in rels])
+    add(
+        "query",
+        "UNWIND $rows AS row MATCH (n:Resource {uri: row.uri}) DETACH DELETE n",
+        [{"uri": u} for u in plan.delete_nodes],
+    )
+    for labels, nodes in _by(plan.create_nodes, lambda n: n.labels):
+        out.extend(node_batches(labels, nodes, batch_size))
+    add(
+        "query",
+        "UNWIND $rows AS row MATCH (n:Resource {uri: row.uri}) SET n = row.props",
+        [{"uri": n.uri, "props": n.props} for n in plan.update_nodes],
+    )
+    for name, rels in _by(plan.create_rels, lambda r: r.type):
+        out.extend(rel_batches(name, rels, batch_size))
+    for name, rels in _by(plan.update_rels, lambda r: r.type):
+        query = f"UNWIND $rows AS row MATCH (:Resource {{uri: row.start}})-[r:{_rel(name)}]->(:Resource {{uri: row.end}}) SET r = row.props"
+        add("query", query, [{"start": r.start, "end": r.end, "props": r.props} for r in rels])
+    return out
+
+
+def node_batches(labels: tuple[str, ...], nodes: list[Node], batch_size: int) -> list[_Batch]:
+    """``CREATE`` of nodes that all carry these labels (the element ids they get are kept)."""
+    query = f"UNWIND $rows AS row CREATE (n{_labels(labels)}) SET n = row RETURN n.uri AS uri, elementId(n) AS id"
+    return _chunks("create_nodes", query, [n.props for n in nodes], batch_size)
+
+
+def rel_batches(rel_type_name: str, rels: list[Rel], batch_size: int) -> list[_Batch]:
+    """``CREATE`` of relationships of one type (between nodes found by element id where known)."""
+    return _chunks("create_rels", "", rels, batch_size, rel_type_name)
+
+
+def _chunks(kind: str, query: str, rows: list, batch_size: int, rel_type_name: str = "") -> list[_Batch]:
+    return [_Batch(kind, query, rows[i : i + batch_size], rel_type_name) for i in range(0, len(rows), batch_size)]
+
+
+def _by(items, key) -> list[tuple]:
+    groups: dict = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return sorted(groups.items())
+
+
+def _create_rels_queries(name: str) -> tuple[str, str]:
+    """``CREATE`` of relationships between nodes found by element id (just created) or by uri.
+
+    Finding a node by the element id its ``CREATE`` returned is a direct
+    lookup on both servers; by uri it is an index lookup (on ArcadeDB one per
+    label combination, as each is a type of its own), about twice as slow.
+    """
+    by_id = (
+        "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.a MATCH (b) WHERE elementId(b) = row.b "
+        f"CREATE (a)-[r:{_rel(name)}]->(b) SET r = row.props RETURN count(r) AS created"
+    )
+    by_uri = (
+        "UNWIND $rows AS row MATCH (a:Resource {uri: row.start}) MATCH (b:Resource {uri: row.end}) "
+        f"CREATE (a)-[r:{_rel(name)}]->(b) SET r = row.props RETURN count(r) AS created"
+    )
+    return by_id, by_uri
+
+
+def _write(tx, query, rows):
+    tx.run(query, rows=rows).consume()
+
+
+def _write_returning(tx, query, rows) -> list:
+    return [record.values() for record in tx.run(query, rows=rows)]
+
+
+# Sending ----------------------------------------------------------------------
+
+
+class Writer(threading.Thread):
+    """Send the batches in order, in managed transactions, while the caller works on.
+
+    ``batches`` is a list, or any iterable the caller is still filling (a
+    queue's iterator): then give the numbers of batches and rows to come, for
+    the messages and the progress bar.
+    """
+
+    def __init__(self, driver, settings: Settings, batches, progress, *, count: int = 0, rows: int = 0):
+        super().__init__(daemon=True, name="kg-load-writer")
+        self.driver, self.settings, self.batches, self.progress = driver, settings, batches, progress
+        if isinstance(batches, list):
+            count, rows = len(batches), sum(len(b.rows) for b in batches)
+        self.count, self.rows = count, rows
+        self.ids: dict[str, str] = {}
+        self.sent = 0
+        self.error: BaseException | None = None
+
+    def result(self) -> None:
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+    def run(self) -> None:
+        try:
+            self._send()
+        except BaseException as exc:  # handed to the caller
+            self.error = exc
+
+    def _statements(self, batch: _Batch):
+        """The (function, query, rows) a batch becomes once the element ids of earlier batches are known."""
+        if batch.kind == "create_nodes":
+            yield _write_returning, batch.query, batch.rows
+        elif batch.kind == "create_rels":
+            by_id, by_uri = _create_rels_queries(batch.rel_type)
+            known, unknown = [], []
+            for rel in batch.rows:
+                a, b = self.ids.get(rel.start), self.ids.get(rel.end)
+                if a is not None and b is not None:
+                    known.append({"a": a, "b": b, "props": rel.props})
+                else:
+                    unknown.append({"start": rel.start, "end": rel.end, "props": rel.props})
+            if known:
+                yield _write_returning, by_id, known
+            if unknown:
+                yield _write_returning, by_uri, unknown
+        else:
+            yield _write, batch.query, batch.rows
+
+    def _send(self) -> None:
+        from neo4j.exceptions import IncompleteCommit, Neo4jError, ServiceUnavailable, SessionExpired
+
+        settings, total, rows_total = self.settings, self.count, self.rows
+        done = 0
+        if self.progress:
+            self.progress(0, rows_total)
+        with self.driver.session(database=settings.database) as session:
+            for number, batch in enumerate(self.batches, start=1):
+                try:
+                    for function, query, rows in self._statements(batch):
+                        result = session.execute_write(function, query, rows)
+                        if batch.kind == "create_nodes":
+                            self.ids.update(result)
+                        elif batch.kind == "create_rels" and result[0][0] != len(rows):
+                            raise LoadInterrupted(
+                                f"batch {number} of {total} created {result[0][0]} of {len(rows)} relationships: "
+                                "nodes were deleted while loading",
+                                hint="run the same command again: it compares what is missing",
+                            )
+                except IncompleteCommit:
+                    raise LoadInterrupted(
+                        f"the connection to {settings.uri} was lost while batch {number} of {total} was committing: "
+                        "its outcome is unknown and the graph in the database is incomplete",
+                        hint="run the same command again: it compares what the interrupted load touched and completes it",
+                    ) from None
+                except (ServiceUnavailable, SessionExpired, OSError) as exc:
+                    raise LoadInterrupted(
+                        f"the connection to {settings.uri} was lost after {number - 1} of {total} batches "
+                        f"({_reason(exc)}); the graph in the database is incomplete",
+                        hint="run the same command again when the server is back: a rerun sends what is missing",
+                    ) from None
+                except Neo4jError as exc:
+                    raise ConnectionFailed(
+                        f"{settings.where} refused batch {number} of {total}: {_reason(exc)}"
+                    ) from None
+                self.sent += 1
+                done += len(batch.rows)
+                if self.progress:
+                    self.progress(done, rows_total)
