@@ -137,7 +137,7 @@ class _Checker:
         get = row.values.get
         for f in ATTRIBUTES:
             value = get(f.column, "")
-            if not f.applies_to(kind):
+            if not self.applies(f, kind):
                 if value:
                     kinds = " or ".join(f.kinds)
                     self.error(
@@ -160,6 +160,13 @@ class _Checker:
             if value:
                 attrs[f.column] = value
         return attrs
+
+    def applies(self, f, kind: str) -> bool:
+        """Whether a field is for this kind: one of its ``kinds`` or below one (an unknown kind: no)."""
+        if not f.kinds:
+            return True
+        known = self.onto.kinds.get(kind)
+        return known is not None and any(k in known.chain for k in f.kinds)
 
     def plural(self, kinds: tuple[str, ...]) -> str:
         """``("Indicator",)`` → ``indicators``, from the ontology's English labels."""

@@ -107,7 +107,8 @@ class Field:
 
     ``role``: ``core`` columns have their own handling everywhere (the id, the kind, the names,
     the provenance, a link's ends); ``attribute`` columns are handled generically from this table:
-    checked by ``type``, allowed only on ``kinds`` (every kind when empty), ``required`` on them,
+    checked by ``type``, allowed only on ``kinds`` and the kinds below them (every kind when empty),
+    ``required`` on them,
     written to ``rdf`` (a ``tjp:`` or W3C property as a CURIE) and to the property graph as ``pg``.
     ``companion`` is a constant written beside a filled value: ``(rdf CURIE, pg name, text, type)``
     (the baseline year beside the baseline value). ``headers`` are other column names users give it
@@ -130,9 +131,6 @@ class Field:
     @property
     def value_type(self) -> ValueType:
         return TYPES[self.type]
-
-    def applies_to(self, kind: str) -> bool:
-        return not self.kinds or kind in self.kinds
 
 
 def _attribute(column, doc, **kw) -> Field:
