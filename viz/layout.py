@@ -1,7 +1,6 @@
 """Node positions for the views: force-directed, grouped by region, or geographic. All seeded.
 
 >>> from kg.graph.mapping import PropertyGraph
-from kg.vocab.schema import REL
 >>> positions(PropertyGraph(), "force", {})
 {}
 """
