@@ -128,20 +128,10 @@ def merge_rows(
         }
         if not changes:
             continue
-        if on_conflict == "skip":
-            skipped.append(f"{row.file}:{row.line}: kept '{entity_id}' as it was ({', '.join(changes)} differ)")
-            continue
-        if on_conflict == "fail":
-            detail = _describe(changes)
-            errors.append(
-                EntityListError(
-                    row.file,
-                    row.line,
-                    0,
-                    f"'{values.get('name_zh') or entity_id}' is already in the lists as '{entity_id}' with other values: {detail}",
-                    hint="use --on-conflict update to take the new values, or --on-conflict skip to keep the old",
-                )
-            )
+        clash = f"'{values.get('name_zh') or entity_id}' is already in the lists as '{entity_id}' with other values"
+        kept = f"kept '{entity_id}' as it was ({', '.join(changes)} differ)"
+        hint = "use --on-conflict update to take the new values, or --on-conflict skip to keep the old"
+        if not _take_new(on_conflict, row, changes, 0, clash, kept, hint, errors, skipped):
             continue
         updated = {**existing.values, **{k: v for k, v in values.items() if v}}
         if "quote" in changes:
@@ -203,29 +193,36 @@ def _merge_links(
         }
         if not changes:
             continue
-        if on_conflict == "skip":
-            skipped.append(f"{row.file}:{row.line}: kept the link {' '.join(k)} as it was")
-        elif on_conflict == "fail":
-            detail = _describe(changes)
-            errors.append(
-                EntityListError(
-                    row.file,
-                    row.line,
-                    row.column("object"),
-                    f"the link {' '.join(k)} is already in the lists with other provenance: {detail}",
-                    hint="use --on-conflict update or skip",
-                )
-            )
-        else:
+        clash = f"the link {' '.join(k)} is already in the lists with other provenance"
+        kept = f"kept the link {' '.join(k)} as it was"
+        hint = "use --on-conflict update or skip"
+        if _take_new(on_conflict, row, changes, row.column("object"), clash, kept, hint, errors, skipped):
             merged[k] = Row(
                 row.file, row.line, {**existing.values, **{c: v for c, v in row.values.items() if v}}, row.columns
             )
     return [merged[k] for k in order]
 
 
-def _describe(changes: dict) -> str:
-    """``field 'old' → 'new'; …`` for a conflict message."""
-    return "; ".join(f"{field} '{old}' → '{new}'" for field, (old, new) in changes.items())
+def _take_new(
+    on_conflict: str,
+    row: Row,
+    changes: dict,
+    column: int,
+    clash: str,
+    kept: str,
+    hint: str,
+    errors: list,
+    skipped: list,
+) -> bool:
+    """Whether a row's new values replace the old ones; a skip goes to ``skipped``, a failure to ``errors``."""
+    if on_conflict == "skip":
+        skipped.append(f"{row.file}:{row.line}: {kept}")
+        return False
+    if on_conflict == "fail":
+        detail = "; ".join(f"{field} '{old}' → '{new}'" for field, (old, new) in changes.items())
+        errors.append(EntityListError(row.file, row.line, column, f"{clash}: {detail}", hint=hint))
+        return False
+    return True
 
 
 def _slug(text: str) -> str:
