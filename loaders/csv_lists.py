@@ -1,6 +1,6 @@
 """Read a workspace of entity lists (``entities.csv`` and ``links.csv``) into rows.
 
-CSV is read as imports are (:mod:`loaders.formats`): strictly, so that an
+CSV is read as imports are (:mod:`loaders.delimited`): strictly, so that an
 unterminated quote, a row with more fields than the header, an unknown or
 missing column are errors with their line and column.
 
@@ -26,7 +26,8 @@ from kg.vocab.schema import (
     REQUIRED_ENTITY_COLUMNS,
     REQUIRED_LINK_COLUMNS,
 )
-from loaders.formats import decode, read_delimited
+from loaders.decoding import decode
+from loaders.delimited import read_delimited
 
 __all__ = ["read_workspace", "read_list_files", "file_digest", "read_csv_rows", "read_text_rows"]
 
@@ -59,7 +60,7 @@ def read_workspace(folder: str | Path | None = None) -> Lists:
 
 def read_list_files(folder: str | Path | None = None) -> list[tuple[str, bytes]] | None:
     """``(label, bytes)`` of ``entities.csv`` and ``links.csv``; None if a file is missing
-    (:func:`read_workspace` says so). Decode the bytes with :func:`loaders.formats.decode`."""
+    (:func:`read_workspace` says so). Decode the bytes with :func:`loaders.decoding.decode`."""
     files = _files(folder, [])
     return None if any(data is None for _, data in files) else files
 

@@ -1,0 +1,138 @@
+"""Turn records with a file's own columns (zh or en) into entity rows and link rows in the lists' columns.
+
+>>> from kg.lists.records import Row
+>>> record = Row("a.csv", 2, {"名称": "甲 平台", "类型": "平台", "依托": "乙|丙"}, {"名称": 1, "类型": 2, "依托": 3})
+>>> errors = []
+>>> entities, links = to_list_rows([record], default_kind=None, source="a survey", errors=errors)
+>>> entities[0].values, [(link.get("subject"), link.get("object")) for link in links], errors
+({'name_zh': '甲 平台', 'kind': 'Platform', 'note': 'curated: a survey'}, [('甲 平台', '乙'), ('甲 平台', '丙')], [])
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.errors import EntityListError
+from kg.lists.records import Row
+from kg.vocab.schema import ALIAS_SEPARATOR
+from loaders.columns import canonical_column, kind_of, link_of
+
+__all__ = ["to_list_rows"]
+
+#: What separates the items of a list in one cell: '|', ';' and their full-width forms.
+_ITEM_SEPARATORS = re.compile(r"[|｜;；]")
+
+
+def _clean_name(text: str) -> str:
+    """A name as stored: trimmed, inner runs of spaces made one (the plan's own forms are kept)."""
+    return re.sub(r"[ \t\u3000]+", " ", text).strip()
+
+
+def to_list_rows(
+    records: list[Row], *, default_kind: str | None, source: str | None, errors: list
+) -> tuple[list[Row], list[Row]]:
+    """Records with the file's columns → entity rows and link rows in the lists' columns."""
+    if not records:
+        return [], []
+    columns = records[0].columns
+    mapping, links = {}, {}
+    for name, position in columns.items():
+        target = canonical_column(name)
+        if target is None:
+            errors.append(
+                EntityListError(
+                    records[0].file,
+                    1,
+                    position,
+                    f"unknown column '{name}'",
+                    hint="see the README for the column names understood (zh or en), or delete the column",
+                )
+            )
+        elif isinstance(target, tuple):
+            links[name] = target[1]
+        else:
+            mapping[name] = target
+    canonical = set(mapping.values())
+    is_link_table = {"subject", "predicate", "object"} <= canonical
+    if not is_link_table and "name_zh" not in canonical and "id" not in canonical:
+        errors.append(
+            EntityListError(
+                records[0].file,
+                1,
+                0,
+                "no column for the name (名称 / name_zh)",
+                hint="add a column with the entities' Chinese names",
+            )
+        )
+    if not is_link_table and "kind" not in canonical and default_kind is None:
+        errors.append(
+            EntityListError(
+                records[0].file,
+                1,
+                0,
+                "no column for the kind (类型 / kind)",
+                hint="add one, or give the kind of every row with --kind",
+            )
+        )
+    entity_rows, link_rows = [], []
+    for record in records:
+        positions = {mapping[name]: pos for name, pos in record.columns.items() if name in mapping}
+        values = {mapping[name]: value.strip() for name, value in record.values.items() if name in mapping}
+        for key in ("name_zh", "name_en", "aliases"):
+            if key in values:
+                if "\n" in values[key] or "\r" in values[key]:
+                    errors.append(
+                        EntityListError(
+                            record.file,
+                            record.line,
+                            positions.get(key, 0),
+                            f"{key} holds a line break",
+                            hint="remove the line break (Alt+Enter in Excel)",
+                        )
+                    )
+                values[key] = _clean_name(values[key].replace("\n", " ").replace("\r", " "))
+        if "aliases" in values:
+            values["aliases"] = ALIAS_SEPARATOR.join(
+                _clean_name(a) for a in _ITEM_SEPARATORS.split(values["aliases"]) if a.strip()
+            )
+        if not values.get("note") and not values.get("quote") and source:
+            values["note"] = source
+        if values.get("note") and not values.get("quote") and not values["note"].startswith("curated:"):
+            values["note"] = f"curated: {values['note']}"  # a fact from outside the plan
+        if is_link_table:
+            predicate = values.get("predicate", "")
+            values["predicate"] = link_of(predicate) or predicate
+            link_rows.append(Row(record.file, record.line, values, positions))
+            continue
+        kind = values.get("kind") or default_kind or ""
+        values["kind"] = kind_of(kind) or kind
+        if "kind" not in positions:
+            positions["kind"] = 0
+        if not values.get("note") and not values.get("quote"):
+            errors.append(
+                EntityListError(
+                    record.file,
+                    record.line,
+                    0,
+                    "no provenance: neither a quote of the plan nor a note",
+                    hint="add a note column (来源 / note), or pass --source 'where the list comes from'",
+                )
+            )
+        entity_rows.append(Row(record.file, record.line, values, positions))
+        reference = values.get("id") or values.get("name_zh", "")
+        for column, link in links.items():
+            for target in _ITEM_SEPARATORS.split(record.values.get(column, "")):
+                if target.strip():
+                    link_values = {
+                        "subject": reference,
+                        "predicate": link,
+                        "object": _clean_name(target),
+                        "note": values.get("note", ""),
+                    }
+                    link_positions = {
+                        "subject": positions.get("id", positions.get("name_zh", 0)),
+                        "predicate": record.columns[column],
+                        "object": record.columns[column],
+                    }
+                    link_rows.append(Row(record.file, record.line, link_values, link_positions))
+    return entity_rows, link_rows

@@ -1,0 +1,99 @@
+"""Read the first (or a named) sheet of an .xlsx workbook into records; merged cells and formulas are errors.
+
+>>> import io, openpyxl
+>>> book = openpyxl.Workbook()
+>>> book.active.append(["name", "kind"]); book.active.append(["甲", "Park"]); book.active.append(["乙", "=A2"])
+>>> buffer = io.BytesIO(); book.save(buffer)
+>>> records, errors = read_xlsx(buffer.getvalue(), "a.xlsx")
+>>> [r.values for r in records], errors[0].message
+([{'name': '甲', 'kind': 'Park'}, {'name': '乙', 'kind': ''}], 'cell B3 holds a formula (=A2), not a value')
+"""
+
+from __future__ import annotations
+
+import io
+
+from kg.errors import EntityListError
+from kg.lists.records import Row
+
+__all__ = ["read_xlsx"]
+
+
+def _column_letter(n: int) -> str:
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def read_xlsx(data: bytes, label: str, sheet: str | None = None):
+    """Records and errors of one sheet (the first unless ``sheet`` names one) of an .xlsx file."""
+    import zipfile
+
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        return [], [
+            EntityListError(
+                label,
+                0,
+                0,
+                f"not a readable .xlsx file ({type(exc).__name__})",
+                hint="open it in Excel and save it again as .xlsx",
+            )
+        ]
+    if sheet is None:
+        ws = book.worksheets[0]
+    elif sheet in book.sheetnames:
+        ws = book[sheet]
+    else:
+        return [], [
+            EntityListError(label, 0, 0, f"no sheet named '{sheet}'", hint=f"its sheets: {', '.join(book.sheetnames)}")
+        ]
+    where = f"{label}[{ws.title}]"
+    errors = []
+    for merged in sorted(ws.merged_cells.ranges, key=str):
+        errors.append(
+            EntityListError(
+                where,
+                merged.min_row,
+                merged.min_col,
+                f"cells {merged.coord} are merged",
+                hint="unmerge them and fill every cell with its value",
+            )
+        )
+    rows = list(ws.iter_rows())
+    if not rows:
+        return [], [EntityListError(where, 1, 0, "the sheet is empty", hint="the first row must be the header")]
+    header = ["" if c.value is None else str(c.value).strip() for c in rows[0]]
+    columns = {name: i for i, name in enumerate(header, start=1) if name}
+    records = []
+    for row in rows[1:]:
+        values = {}
+        for name, i in columns.items():
+            cell = row[i - 1] if i <= len(row) else None
+            value = None if cell is None else cell.value
+            if cell is not None and cell.data_type == "f":
+                errors.append(
+                    EntityListError(
+                        where,
+                        cell.row,
+                        i,
+                        f"cell {_column_letter(i)}{cell.row} holds a formula ({str(value)[:40]}), not a value",
+                        hint="copy the column and paste it back as values only",
+                    )
+                )
+                value = None
+            values[name] = "" if value is None else _cell_text(value)
+        if any(v.strip() for v in values.values()):
+            records.append(Row(where, row[0].row, values, columns))
+    return records, errors
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
