@@ -289,7 +289,7 @@ def sync_and_queries(ws: Path, build: Path, runs: int, repeats: int, on_disk: bo
         run(kg("load", "--data", str(ws)), env=env)
         figure["sync"], figure["sync_compared"] = stats(syncs), sorted(how)
         with ReadSession(settings) as session:
-            cypher = _latencies(session.run, session.lookup, "cypher", repeats, listings=not on_disk)
+            cypher = _latencies(session.select, session.lookup, "cypher", repeats, listings=not on_disk)
     engine, store_seconds = sparql_engine(ws, build, on_disk)
     sparql = _latencies(engine.select, engine.lookup, "sparql", repeats, engine.names_containing, listings=not on_disk)
     del engine

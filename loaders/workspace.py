@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kg.vocab.schema import ENTITIES_FILE, ENTITY_COLUMNS, LINK_COLUMNS, LINKS_FILE
 
-__all__ = ["JOURNAL", "csv_bytes", "write_workspace", "recover"]
+__all__ = ["JOURNAL", "csv_bytes", "write_workspace", "recover", "init_workspace"]
 
 JOURNAL = ".kg-journal"
 _COMMIT = "COMMIT"
@@ -89,3 +89,27 @@ def write_workspace(folder: str | Path, entity_rows: list[dict], link_rows: list
         shutil.rmtree(journal, ignore_errors=True)  # not committed: the old lists stay
         raise
     recover(folder)
+
+
+def init_workspace(directory: str | Path, *, force: bool = False) -> list[Path]:
+    """Copy the plan's entity lists into ``directory`` (made if missing); return the files written.
+
+    Lists already there are an error unless ``force``.
+
+    >>> import tempfile
+    >>> [p.name for p in init_workspace(Path(tempfile.mkdtemp()) / "ws")]
+    ['entities.csv', 'links.csv']
+    """
+    from kg.errors import KGError
+    from kg.resources import resource
+
+    directory = Path(directory)
+    targets = [directory / name for name in (ENTITIES_FILE, LINKS_FILE)]
+    existing = [str(t) for t in targets if t.exists()]
+    if existing and not force:
+        raise KGError(f"{', '.join(existing)} already exist", hint="overwrite them with force")
+    directory.mkdir(parents=True, exist_ok=True)
+    for target in targets:
+        with resource("data", target.name).open("rb") as source, open(target, "wb") as out:
+            shutil.copyfileobj(source, out)
+    return targets

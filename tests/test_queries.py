@@ -61,7 +61,7 @@ def test_sparql_and_cypher_give_the_same_answer(query_id, engine, loaded):
         *prepare(query, "sparql", {}, engine.lookup, engine.names_containing), name=query_id
     )
     with ReadSession(loaded) as session:
-        cypher_columns, cypher_rows = session.run(*prepare(query, "cypher", {}, session.lookup), name=query_id)
+        cypher_columns, cypher_rows = session.select(*prepare(query, "cypher", {}, session.lookup), name=query_id)
     assert sparql_columns == cypher_columns
     assert sparql_rows, f"{query_id} gives no answer with its defaults"
     assert answer_set(sparql_rows) == answer_set(cypher_rows)
@@ -284,7 +284,7 @@ def test_writes_that_slip_through_are_rolled_back(loaded):
     # The lexical check is the first guard; the rolled-back read transaction is the second.
     before = count_in_db(loaded)
     with ReadSession(loaded) as session:
-        session.run("CALL { CREATE (n:Resource {uri: 'urn:x'}) } RETURN 1 AS one")
+        session.select("CALL { CREATE (n:Resource {uri: 'urn:x'}) } RETURN 1 AS one")
     assert count_in_db(loaded) == before
 
 
@@ -344,3 +344,16 @@ def test_the_name_index_lists_a_few_entities_or_gives_up(engine):
     assert "https://w3id.org/tj-sti-plan/id/binhai-zhongguancun-science-park" in engine.names_containing("中关村")
     assert engine.names_containing("no such name") == []
     assert engine.names_containing("a") is None  # more than 200: the query scans
+
+
+def test_answer_is_the_same_on_both_engines(engine, loaded):
+    from kg.query.engine import Engine, answer
+
+    params = {"target": "超算天津中心"}
+    sparql_columns, sparql_rows = answer("relies-on", params, engine)
+    with ReadSession(loaded) as session:
+        assert isinstance(session, Engine) and isinstance(engine, Engine)
+        cypher_columns, cypher_rows = answer("relies-on", params, session)
+    assert sparql_columns == cypher_columns
+    assert "先进计算大数据创新集聚区" in {row["entity"] for row in sparql_rows}
+    assert answer_set(sparql_rows) == answer_set(cypher_rows)

@@ -126,5 +126,5 @@ def find_node(pg: PropertyGraph, text: str) -> str:
         for uri, node in pg.nodes.items()
         if key and any(key in normalise(str(v)) for v in (node.props.get("name_zh"), node.props.get("name_en")) if v)
     )[:5]
-    hint = f"did you mean {', '.join(close)}?" if close else "find it with: kg query search --param text=…"
+    hint = f"did you mean {', '.join(close)}?" if close else "find it with the query 'search' (text=…)"
     raise KGError(f"no entity has the id, name or alias '{text}'", hint=hint)

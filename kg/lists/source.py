@@ -4,6 +4,8 @@
 '天津市人民政府办公厅关于'
 >>> len(plan_sha256())
 64
+>>> locate("天津市人民政府办公厅")[0]["quote_start"]
+0
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 
-from kg.errors import SourceError
+from kg.errors import KGError, SourceError
 from kg.resources import resource
 
-__all__ = ["SOURCE_FILE", "plan_text", "plan_sha256", "section_index"]
+__all__ = ["SOURCE_FILE", "plan_text", "plan_sha256", "section_index", "locate"]
 
 SOURCE_FILE = "tianjin-sti-plan-14th-fyp.txt"
 
@@ -44,3 +46,17 @@ def section_index():
     from kg.lists.sections import SectionIndex
 
     return SectionIndex(plan_text())
+
+
+def locate(text: str) -> list[dict]:
+    """Every offset of ``text`` in the plan with its section, as ``{"quote_start", "section"}`` rows
+    (to fill quote_start); an error if the text is not in the plan."""
+    plan, index = plan_text(), section_index()
+    rows = []
+    start = plan.find(text)
+    while start != -1 and text:
+        rows.append({"quote_start": start, "section": index.at(start).label})
+        start = plan.find(text, start + 1)
+    if not rows:
+        raise KGError(f"'{text}' is not in the plan", hint="copy the words from data/source exactly")
+    return rows

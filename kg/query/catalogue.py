@@ -30,6 +30,8 @@ __all__ = [
     "resolve",
     "prepare",
     "plain",
+    "listing",
+    "get",
     "ENGINES",
 ]
 
@@ -89,14 +91,32 @@ def catalogue() -> dict[str, Query]:
     return queries
 
 
+def listing() -> list[dict]:
+    """One row per query: id, titles, and parameters with their defaults.
+
+    >>> listing()[0]["id"] == sorted(catalogue())[0] or bool(listing())
+    True
+    """
+    return [
+        {
+            "id": q.id,
+            "title_zh": q.title_zh,
+            "title_en": q.title_en,
+            "params": "; ".join(f"{p.name}={p.default}" for p in q.params),
+        }
+        for q in catalogue().values()
+    ]
+
+
 def get(query_id: str) -> Query:
+    """The query ``query_id``; an unknown id is an error naming the closest ones."""
     try:
         return catalogue()[query_id]
     except KeyError:
         import difflib
 
         close = difflib.get_close_matches(query_id, catalogue(), n=3)
-        hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else "'kg queries' lists them"
+        hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else "the catalogue lists them"
         raise QueryError(f"no query named '{query_id}'", hint=hint) from None
 
 
@@ -108,15 +128,6 @@ def bind(query: Query, given: dict[str, str]) -> dict[str, str]:
         hint = f"its parameters: {', '.join(known)}" if known else "it takes no parameters"
         raise QueryError(f"{query.id}: unknown parameter {', '.join(unknown)}", hint=hint)
     return {**known, **given}
-
-
-#: Find an entity by exact id, name or alias ($value). The SPARQL engine looks the
-#: literal up in its indexes instead (:meth:`kg.query.sparql.SparqlEngine.lookup`).
-LOOKUP = {
-    "cypher": """
-MATCH (e:Resource) WHERE $value IN [e.id, e.name_zh, e.name_en] + coalesce(e.aliases, [])
-RETURN DISTINCT e.id AS id, e.name_zh AS name_zh""",
-}
 
 
 def resolve(query: Query, given: dict[str, str], lookup) -> dict[str, str]:
@@ -134,7 +145,7 @@ def resolve(query: Query, given: dict[str, str], lookup) -> dict[str, str]:
         if not matches:
             raise QueryError(
                 f"{query.id}: no entity has the id, name or alias '{value}' (parameter {param.name})",
-                hint=f"find it with: kg query search --param text={value[:4]}",
+                hint=f"find it with the query 'search' (text={value[:4]})",
             )
         if len(matches) > 1:
             listed = ", ".join(f"{i} ({n})" for i, n in matches)

@@ -53,7 +53,10 @@ _FLOATS = {_XSD + "decimal", _XSD + "double", _XSD + "float"}
 
 class SparqlEngine:
     """An Oxigraph store holding the triples of an rdflib graph (or of N-Triples bytes):
-    in memory, or on disk (:meth:`open`) for graphs too big to load for every question."""
+    in memory, or on disk (:meth:`open`) for graphs too big to load for every question.
+    An :class:`kg.query.engine.Engine`."""
+
+    language = "sparql"
 
     def __init__(self, graph, *, store=None):
         import pyoxigraph

@@ -29,7 +29,15 @@ from kg.errors import OntologyError
 from kg.resources import cache_dir, resource, write_whole
 from kg.vocab.iris import ONTOLOGY_BASE
 
-__all__ = ["Kind", "LinkType", "Ontology", "load_ontology", "parse_turtle_resource", "CACHE_FORMAT"]
+__all__ = [
+    "Kind",
+    "LinkType",
+    "Ontology",
+    "load_ontology",
+    "parse_turtle_resource",
+    "CACHE_FORMAT",
+    "kinds_table",
+]
 
 #: The version of the cached form of the ontology (:meth:`Ontology.as_data`): raise it whenever
 #: that form, or what is read into it, changes (a test fails until it is raised).
@@ -176,6 +184,36 @@ def load_ontology() -> Ontology:
     with contextlib.suppress(OSError):  # a cache that cannot be written costs the parse next time
         write_whole(path, marshal.dumps(onto.as_data()))
     return onto
+
+
+def kinds_table() -> list[dict]:
+    """One row per entity kind and per link type: what, name, under (parents, or domain → range), labels.
+
+    >>> kinds_table()[0]["what"], kinds_table()[-1]["what"]
+    ('kind', 'link')
+    """
+    onto = load_ontology()
+    rows = [
+        {
+            "what": "kind",
+            "name": k.name,
+            "under": " › ".join(k.chain[:-1]),
+            "label_zh": k.label_zh,
+            "label_en": k.label_en,
+        }
+        for k in onto.kinds.values()
+    ]
+    rows += [
+        {
+            "what": "link",
+            "name": lt.name,
+            "under": f"{lt.domain or '*'} → {lt.range or '*'}",
+            "label_zh": lt.label_zh,
+            "label_en": lt.label_en,
+        }
+        for lt in onto.links.values()
+    ]
+    return rows
 
 
 def parse_turtle_resource(*parts: str):

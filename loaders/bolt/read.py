@@ -14,7 +14,7 @@ from kg.vocab.schema import RESOURCE_LABEL
 
 from .connect import Settings, _reason, connect
 
-__all__ = ["read_graph", "read_items", "graph_of_records", "ReadSession"]
+__all__ = ["read_graph", "read_items", "graph_of_records", "ReadSession", "LOOKUP"]
 
 _READ_NODES = (
     "MATCH (n:Resource) WHERE n.uri STARTS WITH $prefix "
@@ -78,19 +78,31 @@ def graph_of_records(nodes: list[dict], rels: list[dict]) -> PropertyGraph:
     return pg
 
 
+#: Find an entity by exact id, name or alias ($value). The SPARQL engine looks the
+#: literal up in its indexes instead (:meth:`kg.query.sparql.SparqlEngine.lookup`).
+LOOKUP = """
+MATCH (e:Resource) WHERE $value IN [e.id, e.name_zh, e.name_en] + coalesce(e.aliases, [])
+RETURN DISTINCT e.id AS id, e.name_zh AS name_zh"""
+
+
 class ReadSession:
     """Read-only Cypher against one server, on one driver; use as a context manager.
+    An :class:`kg.query.engine.Engine`: ``answer("relies-on", {"target": "超算天津中心"}, ReadSession(settings))``.
 
     Each query runs in an explicit transaction in read access mode that is
     always rolled back: Neo4j refuses writes in read mode, and ArcadeDB (which
     does not enforce the mode) discards them with the rollback.
     """
 
+    language = "cypher"
+
     def __init__(self, settings: Settings):
         self.settings = settings
         self.driver = connect(settings)
 
-    def run(self, query: str, parameters: dict | None = None, *, name: str = "query") -> tuple[list[str], list[dict]]:
+    def select(
+        self, query: str, parameters: dict | None = None, *, name: str = "query"
+    ) -> tuple[list[str], list[dict]]:
         """Columns and plain rows of the query's answer."""
         from neo4j import READ_ACCESS
         from neo4j.exceptions import CypherSyntaxError, Neo4jError, ServiceUnavailable, SessionExpired
@@ -116,9 +128,11 @@ class ReadSession:
 
     def lookup(self, value: str) -> list[tuple[str, str]]:
         """Entities with this exact id, name or alias, as ``(id, name_zh)``."""
-        from kg.query.catalogue import LOOKUP
+        return [(r["id"], r["name_zh"]) for r in self.select(LOOKUP, {"value": value}, name="lookup")[1]]
 
-        return [(r["id"], r["name_zh"]) for r in self.run(LOOKUP["cypher"], {"value": value}, name="lookup")[1]]
+    def names_containing(self, text: str) -> None:
+        """None: the Cypher queries find the entities a text names themselves."""
+        return None
 
     def close(self) -> None:
         self.driver.close()

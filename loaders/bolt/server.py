@@ -28,9 +28,9 @@ import threading
 import time
 from pathlib import Path
 
-from kg.errors import ConnectionFailed
+from kg.errors import ConnectionFailed, KGError
 
-__all__ = ["BoltServer", "free_port", "USERNAME"]
+__all__ = ["BoltServer", "free_port", "USERNAME", "serve"]
 
 USERNAME = "root"
 READY = "BOLT-SERVER-READY"
@@ -147,6 +147,43 @@ class BoltServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def serve(pg, *, password: str, port: int = 7687, database: str = "plan", root=None, on_ready=None) -> None:
+    """Start a local Bolt server, load the property graph ``pg``, and serve it until Ctrl-C or SIGTERM.
+
+    ``on_ready(info)`` is called once the graph is loaded, with the server's ``uri``,
+    ``username`` and ``database`` and the ``nodes`` and ``relationships`` it holds.
+    Returns on Ctrl-C or SIGTERM, having stopped the server; an error if the server stops on its own.
+    """
+    import signal
+
+    from .connect import Settings
+    from .load import load
+
+    # Stop the server process on Ctrl-C and on SIGTERM (a service manager, `kill`), even when started
+    # from a script whose shell ignores SIGINT in background jobs: never leave the server running.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, signal.default_int_handler)
+    server = BoltServer(password=password, port=port, database=database, root=root)
+    with server:
+        summary = load(pg, Settings(uri=server.uri, username=USERNAME, password=password, database=database))
+        if on_ready is not None:
+            on_ready(
+                {
+                    "uri": server.uri,
+                    "username": USERNAME,
+                    "database": database,
+                    "nodes": sum(summary[f"nodes_{k}"] for k in ("created", "updated", "unchanged")),
+                    "relationships": sum(summary[f"relationships_{k}"] for k in ("created", "updated", "unchanged")),
+                }
+            )
+        try:
+            while server.process is not None and server.process.poll() is None:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            return
+    raise KGError("the Bolt server stopped unexpectedly")
 
 
 def _import_path() -> str:

@@ -1,0 +1,184 @@
+"""Commands on a graph database: load, export, serve, cypher."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.cli.options import (
+    FOLDER,
+    NameValue,
+    data_option,
+    format_option,
+    neo4j_options,
+    output_option,
+    progress_stream,
+    query_text,
+    query_text_options,
+    settings,
+)
+from kg.cli.render import render
+
+__all__ = ["load", "export", "serve", "cypher", "echo_rows"]
+
+
+@click.command()
+@data_option
+@neo4j_options
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Also delete what the lists no longer hold, so that the database holds exactly this graph.",
+)
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Compare every node and relationship with the database, not only the parts whose digest changed "
+    "(finds changes made in the database by hand).",
+)
+@click.option(
+    "--batch-size", type=click.IntRange(1, 100_000), default=1000, show_default=True, help="Rows per UNWIND statement."
+)
+@format_option
+def load(data, uri, username, password, database, replace, verify, batch_size, fmt):
+    """Validate the lists and load the graph into Neo4j (or any Bolt server).
+
+    Only what differs from the database is sent, so loading twice changes
+    nothing. Writes are batched and retried on transient errors; an
+    interrupted load says so, and running it again completes it. The lists
+    are read and checked while the database is read; nothing is written
+    unless every check passes. A snapshot of the lists as loaded, kept in the
+    user's cache (KG_CACHE_DIR), lets the next load check and send only the
+    rows that changed; the last row of the summary says how it compared.
+    """
+    from loaders.bolt.load import load_lists
+
+    bar = None
+
+    def progress(done, total):
+        nonlocal bar
+        if bar is None and total:
+            bar = click.progressbar(length=total, label="Writing", file=progress_stream())
+            bar.__enter__()
+        if bar is not None:
+            bar.update(done - bar.pos)
+
+    try:
+        summary = load_lists(
+            data,
+            settings(uri, username, password, database),
+            replace=replace,
+            batch_size=batch_size,
+            progress=progress,
+            verify=verify,
+        )
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    click.echo(render([{"what": key, "count": value} for key, value in summary.items()], fmt))
+
+
+def _export_mode(source, target, output, from_neo4j, admin_dir):
+    """The (source, target, output) of the options, the old spelling included."""
+    if from_neo4j and admin_dir is not None:
+        raise click.UsageError("say what to export: --from-neo4j or --neo4j-admin DIR (one of them)")
+    if from_neo4j:
+        source, target = source or "neo4j", target or "rdf"
+    if admin_dir is not None:
+        source, target, output = source or "lists", target or "neo4j-admin", admin_dir
+    if source is None and target is None:
+        raise click.UsageError(
+            "say what to export: --from-neo4j or --neo4j-admin DIR (one of them), or --from and --to"
+        )
+    return source or "lists", target or "rdf", output
+
+
+@click.command()
+@click.option("--from", "source", type=click.Choice(["lists", "neo4j"]), help="Export the lists' graph, or Neo4j's.")
+@click.option(
+    "--to",
+    "target",
+    type=click.Choice(["rdf", "neo4j-admin"]),
+    help="rdf: plan.ttl, plan.nt and plan.jsonld; neo4j-admin: CSV files for 'neo4j-admin database import'.",
+)
+@click.option("--from-neo4j", "from_neo4j", is_flag=True, hidden=True, help="The same as --from neo4j --to rdf.")
+@click.option("--neo4j-admin", "admin_dir", type=FOLDER, hidden=True, help="The same as --to neo4j-admin -o DIR.")
+@data_option
+@neo4j_options
+@output_option(Path("out/export"), "Folder to write the files into.")
+def export(source, target, from_neo4j, admin_dir, data, uri, username, password, database, output):
+    """Export the graph: the lists' or Neo4j's (--from), as RDF or as neo4j-admin import files (--to)."""
+    from loaders.export import export as run
+
+    source, target, output = _export_mode(source, target, output, from_neo4j, admin_dir)
+    connection = settings(uri, username, password, database) if source == "neo4j" else None
+    done = run(source=source, target=target, output=output, data=data, settings=connection)
+    counts = f"{done['nodes']} nodes, {done['relationships']} relationships"
+    if target == "neo4j-admin":
+        click.echo(f"{counts} → " + ", ".join(str(p) for p in done["paths"]))
+        click.echo(f"Import with: {done['command']}")
+    else:
+        click.echo(f"{counts}, {done['triples']} triples → " + ", ".join(str(p) for p in done["paths"]))
+
+
+@click.command()
+@data_option
+@click.option("--port", type=click.IntRange(1, 65535), default=7687, show_default=True, help="Bolt port on 127.0.0.1.")
+@click.option(
+    "--password",
+    type=str,
+    envvar="NEO4J_PASSWORD",
+    show_envvar=True,
+    required=True,
+    help="Password of the user 'root' (8 characters or more).",
+)
+@click.option("--database", type=str, default="plan", show_default=True, help="Database to create and load.")
+@click.option("--root", type=FOLDER, help="Folder for the server's files; default: a temporary folder removed on exit.")
+def serve(data, port, password, database, root):
+    """Start a local Bolt server (ArcadeDB), load the graph, and serve it until Ctrl-C.
+
+    For users without Neo4j: point Cypher tools, 'kg query --engine cypher'
+    and 'kg cypher' at the URI it prints. SIGTERM stops it as Ctrl-C does.
+    """
+    from loaders.bolt.server import serve as run
+    from loaders.build import lists_graph
+
+    def ready(info):
+        click.echo(f"Loaded {info['nodes']} nodes and {info['relationships']} relationships.")
+        click.echo(
+            f"Serving {info['uri']} (user {info['username']}, database {info['database']}); press Ctrl-C to stop."
+        )
+        click.echo(f"  export NEO4J_URI={info['uri']} NEO4J_USERNAME={info['username']} NEO4J_DATABASE={database}")
+
+    target = lists_graph(data)
+    click.echo(f"Starting ArcadeDB's Bolt server on 127.0.0.1:{port} …", err=True)
+    run(target, password=password, port=port, database=database, root=root, on_ready=ready)
+    click.echo("Stopping.", err=True)
+
+
+def echo_rows(rows, columns, fmt):
+    """Rows of an answer; under a table, how many."""
+    click.echo(render(rows, fmt, columns))
+    if fmt == "table":
+        click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", err=True)
+
+
+@click.command()
+@query_text_options
+@click.option("--param", "-p", "params", type=NameValue(), multiple=True, help="A $parameter, NAME=VALUE (repeatable).")
+@format_option
+@neo4j_options
+def cypher(text, file, params, fmt, uri, username, password, database):
+    """Run an ad-hoc read-only Cypher query on the Bolt server.
+
+    The query comes from TEXT, --file, or standard input, and runs in a read
+    transaction that is rolled back; clauses that write are refused.
+    """
+    from kg.query.engine import ad_hoc
+    from loaders.bolt.read import ReadSession
+
+    body, name = query_text(text, file)
+    with ReadSession(settings(uri, username, password, database)) as session:
+        columns, rows = ad_hoc(body, dict(params), session, name=name)
+    echo_rows(rows, columns, fmt)

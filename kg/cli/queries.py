@@ -1,0 +1,99 @@
+"""Commands of the query library and ad-hoc SPARQL: queries, query, sparql."""
+
+from __future__ import annotations
+
+import click
+
+from kg.cli.graphdb import echo_rows
+from kg.cli.options import (
+    NameValue,
+    data_option,
+    format_option,
+    neo4j_options,
+    query_text,
+    query_text_options,
+    settings,
+    store_option,
+)
+from kg.cli.render import render
+
+__all__ = ["queries", "query", "sparql"]
+
+
+def _sparql_engine(data, store):
+    from loaders.build import sparql_engine
+
+    if store is not None and data is not None:
+        raise click.UsageError("give --data or --store, not both")
+    return sparql_engine(data, store)
+
+
+@click.command()
+@format_option
+def queries(fmt):
+    """List the query library: id, titles and parameters with their defaults."""
+    from kg.query.catalogue import listing
+
+    click.echo(render(listing(), fmt))
+
+
+@click.command()
+@click.argument("name", type=str)
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    type=NameValue(),
+    multiple=True,
+    help="A parameter, NAME=VALUE (repeatable). Entities by id, name or alias.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["sparql", "cypher"]),
+    default="sparql",
+    show_default=True,
+    help="sparql: the embedded graph; cypher: the Bolt server of the --uri settings.",
+)
+@format_option
+@data_option
+@store_option
+@neo4j_options
+def query(name, params, engine, fmt, data, store, uri, username, password, database):
+    """Answer a question of the query library (see 'kg queries')."""
+    from kg.query.engine import answer, answer_json
+
+    if engine == "sparql":
+        sparql_engine = _sparql_engine(data, store)
+        if fmt == "json":
+            click.echo(answer_json(name, dict(params), sparql_engine))
+            return
+        columns, rows = answer(name, dict(params), sparql_engine)
+    else:
+        from loaders.bolt.read import ReadSession
+
+        with ReadSession(settings(uri, username, password, database)) as session:
+            columns, rows = answer(name, dict(params), session)
+    echo_rows(rows, columns, fmt)
+
+
+@click.command()
+@query_text_options
+@format_option
+@data_option
+@store_option
+def sparql(text, file, fmt, data, store):
+    """Run an ad-hoc read-only SPARQL query on the embedded graph.
+
+    The query comes from TEXT, --file, or standard input. Updates, SERVICE and
+    FROM are refused. --format json gives the SPARQL 1.1 JSON results format.
+    """
+    from kg.query.engine import ad_hoc
+    from kg.query.readonly import check_read_only_sparql
+
+    body, name = query_text(text, file)
+    check_read_only_sparql(body, name)
+    engine = _sparql_engine(data, store)
+    if fmt == "json":
+        click.echo(engine.results_json(body, name=name))
+        return
+    echo_rows(*reversed(ad_hoc(body, {}, engine, name=name)), fmt)
