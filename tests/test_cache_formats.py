@@ -30,7 +30,7 @@ SNAPSHOT_CODE = (
     "loaders.bolt.state",
     "loaders.bolt.snapshot",
 )
-SNAPSHOT_DIGEST = "99a8619265bd0156940258889166c74a"
+SNAPSHOT_DIGEST = "760512763d79c3ac828c589c26ccfb2e"
 
 ONTOLOGY_CODE = ("kg.vocab.ontology",)
 ONTOLOGY_DIGEST = "993b1c544023fd10904adcc4a7d2948b"

@@ -48,7 +48,7 @@ class Checker:
     lists (:meth:`run`); an incremental check runs :meth:`entity` and :meth:`link` over some rows only,
     against entities and names already known (their kinds by id, the ids that bear a name).
 
-    ``onto`` is the ontology (default: the shipped one), ``text`` the plan's text (default: the shipped one).
+    ``ontology`` (kept as ``onto``) and the plan's ``text`` default to the shipped ones.
 
     >>> from kg.lists.records import Row
     >>> checker = Checker()
