@@ -110,7 +110,7 @@ def lose_connection_after(monkeypatch, statements: int) -> None:
     """Make every write statement of a load after the first ``statements`` fail as a lost connection would."""
     from neo4j.exceptions import ServiceUnavailable
 
-    import loaders.bolt.connect as neo4j_io
+    import loaders.bolt.write as neo4j_io
 
     real, sent = neo4j_io._write, []
 

@@ -17,22 +17,25 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable, Mapping
 
 from kg.errors import EntityListError, ValidationFailed
+from kg.lists.cycles import HIERARCHIES, cycles
+from kg.lists.hints import did_you_mean, offsets_text, shorten, suggest
 from kg.lists.names import normalise
 from kg.lists.records import Entity, Excerpt, Link, Lists, Model, Row, paused_gc
 from kg.lists.source import plan_text
 from kg.vocab.ontology import Ontology, load_ontology
 from kg.vocab.schema import ALIAS_SEPARATOR, ATTRIBUTES
 
-__all__ = ["check", "ID_PATTERN"]
+__all__ = ["check", "Checker", "ID_PATTERN"]
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def check(lists: Lists, *, ontology: Ontology | None = None, text: str | None = None) -> Model:
     """Check rows and return the model, or raise ``ValidationFailed`` with every error."""
-    checker = _Checker(ontology or load_ontology(), plan_text() if text is None else text)
+    checker = Checker(ontology, text)
     with paused_gc():
         model = checker.run(lists)
     if checker.errors:
@@ -40,10 +43,24 @@ def check(lists: Lists, *, ontology: Ontology | None = None, text: str | None = 
     return model
 
 
-class _Checker:
-    def __init__(self, ontology: Ontology, text: str):
-        self.onto = ontology
-        self.text = text
+class Checker:
+    """Checks rows one at a time and collects the errors in ``errors``: :func:`check` runs it over whole
+    lists (:meth:`run`); an incremental check runs :meth:`entity` and :meth:`link` over some rows only,
+    against entities and names already known (their kinds by id, the ids that bear a name).
+
+    ``ontology`` (kept as ``onto``) and the plan's ``text`` default to the shipped ones.
+
+    >>> from kg.lists.records import Row
+    >>> checker = Checker()
+    >>> row = Row("links.csv", 2, {"subject": "tj", "predicate": "partOf", "object": "Tianjin", "note": "curated: x"}, {})
+    >>> link = checker.link(row, {"tj": "Region", "china": "Region"}, {"tianjin": ["china"]}.get)
+    >>> link.key, checker.errors
+    (('tj', 'partOf', 'china'), [])
+    """
+
+    def __init__(self, ontology: Ontology | None = None, text: str | None = None):
+        self.onto = ontology or load_ontology()
+        self.text = plan_text() if text is None else text
         self.errors: list[EntityListError] = []
         self.occurrences: dict[str, list[int]] = {}  # quote → its offsets in the plan
         self.excerpts: dict[tuple[int, str], Excerpt] = {}  # one Excerpt object per quote and offset
@@ -60,9 +77,11 @@ class _Checker:
             if entity is not None:
                 model.entities[entity.id] = entity
         names = model.names = self.name_index(model)
+        kinds = {entity_id: entity.kind for entity_id, entity in model.entities.items()}
+        entities = model.entities.values()
         seen: dict[tuple, Row] = {}
         for row in lists.links:
-            link = self.link(row, model, names)
+            link = self.link(row, kinds, names.get, lambda: [*kinds, *(e.name_zh for e in entities)])
             if link is None:
                 continue
             if link.key in seen:
@@ -80,9 +99,12 @@ class _Checker:
 
     # Entities -------------------------------------------------------------
 
-    def entity(self, row: Row, first_row: dict[str, Row]) -> Entity | None:
+    def entity(self, row: Row, first_row: dict[str, Row] | None = None) -> Entity | None:
         """The row's entity; kept even when some cells are wrong, so that links to it do not
-        cascade into errors (the errors recorded still stop the build). None for a bad id."""
+        cascade into errors (the errors recorded still stop the build). None for a bad id.
+        ``first_row`` maps the ids seen so far to their rows (a repeated id is an error)."""
+        if first_row is None:
+            first_row = {}
         values = row.values
         get = values.get
         entity_id = get("id", "")
@@ -107,7 +129,7 @@ class _Checker:
             first_row[entity_id] = row
         kind = get("kind", "")
         if kind not in self.onto.kinds:
-            hint = _suggest(kind, self.onto.kinds) or "see 'kg kinds' for the kinds of the ontology"
+            hint = suggest(kind, self.onto.kinds) or "see 'kg kinds' for the kinds of the ontology"
             self.error(row, "kind", f"kind '{kind}' is not in the ontology", hint)
         for column in ("name_zh", "name_en"):
             if not get(column, ""):
@@ -214,7 +236,7 @@ class _Checker:
             self.error(
                 row,
                 "quote",
-                f"the quote is not in the plan: '{_short(quote)}'",
+                f"the quote is not in the plan: '{shorten(quote)}'",
                 "copy the words from data/source exactly (mind full-width punctuation and spaces)",
             )
             return False
@@ -224,13 +246,16 @@ class _Checker:
                     row,
                     "quote_start",
                     f"quote_start '{start_text}' is not a whole number",
-                    f"the quote occurs at {_list(occurrences)}",
+                    f"the quote occurs at {offsets_text(occurrences)}",
                 )
                 return False
             start = int(start_text)
             if start not in occurrences:
                 self.error(
-                    row, "quote_start", f"the quote is not at offset {start}", f"it occurs at {_list(occurrences)}"
+                    row,
+                    "quote_start",
+                    f"the quote is not at offset {start}",
+                    f"it occurs at {offsets_text(occurrences)}",
                 )
                 return False
         elif len(occurrences) > 1:
@@ -238,7 +263,7 @@ class _Checker:
                 row,
                 "quote_start",
                 f"the quote occurs {len(occurrences)} times in the plan",
-                f"set quote_start to one of {_list(occurrences)}, or quote more words",
+                f"set quote_start to one of {offsets_text(occurrences)}, or quote more words",
             )
             return False
         else:
@@ -279,44 +304,51 @@ class _Checker:
                     )
         return index
 
-    def resolve(self, row: Row, column: str, model: Model, names: dict[str, list[str]]) -> str | None:
+    def resolve(self, row: Row, column: str, kinds: Mapping[str, str], owners, candidates) -> str | None:
         ref = row.values.get(column, "")
         if not ref:
             self.error(row, column, f"{column} is empty", "give the id, name or alias of an entity")
             return None
-        if ref in model.entities:
+        if ref in kinds:
             return ref
-        owners = names.get(normalise(ref), [])
-        if len(owners) == 1:
-            return owners[0]
-        if len(owners) > 1:
+        found = owners(normalise(ref)) or []
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
             self.error(
                 row,
                 column,
-                f"'{ref}' names {len(owners)} entities: {', '.join(owners)}",
+                f"'{ref}' names {len(found)} entities: {', '.join(found)}",
                 "use the id of the one you mean",
             )
             return None
-        pool = list(model.entities) + [e.name_zh for e in model.entities.values()]
+        pool = candidates() if candidates is not None else list(kinds)
         close = difflib.get_close_matches(ref, pool, n=3, cutoff=0.6)
-        hint = (
-            f"did you mean {' or '.join(repr(c) for c in close)}?" if close else "add the entity to entities.csv first"
-        )
+        hint = did_you_mean(close) or "add the entity to entities.csv first"
         self.error(row, column, f"unknown entity '{ref}'", hint)
         return None
 
-    def link(self, row: Row, model: Model, names: dict[str, list[str]]) -> Link | None:
-        values, entities = row.values, model.entities
+    def link(
+        self,
+        row: Row,
+        kinds: Mapping[str, str],
+        owners: Callable[[str], list[str] | None],
+        candidates: Callable[[], list[str]] | None = None,
+    ) -> Link | None:
+        """The row's link, None after an error. ``kinds`` maps each known entity id to its kind,
+        ``owners`` a normalised name to the ids that bear it (None or empty: none), ``candidates``
+        gives what to suggest for an unknown entity (default: the ids)."""
+        values = row.values
         predicate = values.get("predicate", "")
         link_type = self.onto.links.get(predicate)
         if link_type is None:
-            hint = _suggest(predicate, self.onto.links) or f"use one of: {', '.join(self.onto.links)}"
+            hint = suggest(predicate, self.onto.links) or f"use one of: {', '.join(self.onto.links)}"
             self.error(row, "predicate", f"link type '{predicate}' is not in the ontology", hint)
         subject, obj = values.get("subject", ""), values.get("object", "")
-        if subject not in entities:  # a name, not an id
-            subject = self.resolve(row, "subject", model, names)
-        if obj not in entities:
-            obj = self.resolve(row, "object", model, names)
+        if subject not in kinds:  # a name, not an id
+            subject = self.resolve(row, "subject", kinds, owners, candidates)
+        if obj not in kinds:
+            obj = self.resolve(row, "object", kinds, owners, candidates)
         excerpt = self.excerpt(row)
         if link_type is None or subject is None or obj is None or excerpt is False:
             return None
@@ -325,7 +357,7 @@ class _Checker:
             ("subject", subject, link_type.domain, "start at"),
             ("object", obj, link_type.range, "point to"),
         ):
-            kind = entities[entity_id].kind
+            kind = kinds[entity_id]
             if expected and not self.fits(kind, expected):
                 self.error(
                     row,
@@ -353,78 +385,15 @@ class _Checker:
 
     def cycles(self, model: Model) -> None:
         """The domain taxonomy and place hierarchy must not loop."""
-        hierarchies: dict[str, dict[str, list[Link]]] = {
-            p: {} for p in ("broader", "locatedIn", "partOf", "subOrganizationOf")
-        }
+        hierarchies: dict[str, dict[str, list[Link]]] = {p: {} for p in HIERARCHIES}
         for link in model.links:
             parents = hierarchies.get(link.predicate)
             if parents is not None:
                 parents.setdefault(link.subject, []).append(link)
         order: dict[int, int] = {}  # links are equal by value: key by identity
         for predicate, parents in hierarchies.items():
-            for cycle in _cycles(parents):
+            for cycle in cycles(parents):
                 order = order or {id(link): i for i, link in enumerate(model.links)}
                 path = " → ".join([*(link.subject for link in cycle), cycle[0].subject])
                 last = max(cycle, key=lambda link: order[id(link)])  # report at the row that comes last
                 self.error(last.row, "object", f"{predicate} links form a cycle: {path}", "remove one of these links")
-
-
-def _cycles(parents: dict[str, list[Link]]) -> list[list[Link]]:
-    """Cycles of the ``subject → object`` graph, each once, found by one depth-first search
-    (linear in the links); each cycle starts at the first of its nodes that the search reached.
-
-    >>> a, b = Link(subject="a", predicate="broader", object="b"), Link(subject="b", predicate="broader", object="a")
-    >>> [[link.subject for link in cycle] for cycle in _cycles({"a": [a], "b": [b]})]
-    [['a', 'b']]
-    """
-    done: set[str] = set()
-    found: list[list[Link]] = []
-    reported: set[str] = set()
-    for root in parents:
-        if root in done:
-            continue
-        path: list[Link] = []  # links from root to the node on top of the stack
-        on_path = {root: 0}  # node → its depth on the path
-        stack = [(root, iter(parents.get(root, ())))]
-        while stack:
-            node, todo = stack[-1]
-            link = next(todo, None)
-            if link is None:
-                stack.pop()
-                done.add(node)
-                del on_path[node]
-                if path:
-                    path.pop()
-                continue
-            target = link.object
-            if target in on_path:
-                cycle = [*path[on_path[target] :], link]
-                if not reported & {step.subject for step in cycle}:
-                    reported.update(step.subject for step in cycle)
-                    found.append(cycle)
-            elif target not in done:
-                path.append(link)
-                on_path[target] = len(path)
-                stack.append((target, iter(parents.get(target, ()))))
-    return found
-
-
-def _suggest(value: str, options) -> str | None:
-    """'did you mean …?' for a mistyped name; case, '_' and '-' do not count (LOCATED_IN → locatedIn)."""
-
-    def fold(text: str) -> str:
-        return text.replace("_", "").replace("-", "").casefold()
-
-    folded = {fold(o): o for o in options}
-    close = [folded[fold(value)]] if fold(value) in folded else []
-    close = close or [folded[c] for c in difflib.get_close_matches(fold(value), folded, n=3)]
-    return f"did you mean {' or '.join(repr(c) for c in close)}?" if close else None
-
-
-def _short(text: str, width: int = 40) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _list(offsets: list[int]) -> str:
-    shown = ", ".join(str(o) for o in offsets[:8])
-    return shown + (" …" if len(offsets) > 8 else "")

@@ -32,20 +32,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.lists.checks import _Checker
+from kg.lists.checks import Checker
+from kg.lists.cycles import HIERARCHIES, closes_cycle
 from kg.lists.names import normalise
 from kg.lists.records import Entity, Link, Model, Row
-from kg.lists.source import plan_text
 from kg.vocab.ontology import load_ontology
 from kg.vocab.schema import ENTITIES_FILE, LINKS_FILE
 
-__all__ = ["ListsIndex", "Changes", "index_lists", "changes", "HIERARCHIES"]
+__all__ = ["ListsIndex", "Changes", "index_lists", "changes"]
 
 #: Above this share of changed records, :func:`changes` leaves the lists to the full check.
 MOST_CHANGED = 0.2
-
-#: Link types whose links must not form a cycle (as :meth:`kg.lists.checks._Checker.cycles` checks).
-HIERARCHIES = ("broader", "locatedIn", "partOf", "subOrganizationOf")
 
 
 class ListsIndex:
@@ -217,41 +214,6 @@ def _entity_names(entity: Entity) -> list[str]:
     return list(dict.fromkeys(normalise(n) for n in entity.names if n))
 
 
-class _Kinds:
-    """The entities as :meth:`kg.lists.checks._Checker.link` looks them up: ``id in``, ``[id].kind``."""
-
-    def __init__(self, kinds: dict[str, str]):
-        self.kinds = kinds
-
-    def __contains__(self, entity_id) -> bool:
-        return entity_id in self.kinds
-
-    def __getitem__(self, entity_id) -> _Kind:
-        return _Kind(self.kinds[entity_id])
-
-
-@dataclass(frozen=True, slots=True)
-class _Kind:
-    kind: str
-
-
-@dataclass
-class _View:
-    """What :meth:`kg.lists.checks._Checker.link` needs of a model."""
-
-    entities: _Kinds
-
-
-class _Names:
-    """The name index as :meth:`kg.lists.checks._Checker.link` looks names up: ``.get(name, [])``."""
-
-    def __init__(self, index: ListsIndex):
-        self.index = index
-
-    def get(self, name: str, default=None) -> list[str] | None:
-        return self.index.owners(name) or default
-
-
 def changes(index: ListsIndex, entity_text: str | None, link_text: str | None, *, parse) -> Changes | None:
     """The changes from the indexed lists to these texts, checked; None if only the full check can tell.
 
@@ -276,7 +238,7 @@ def changes(index: ListsIndex, entity_text: str | None, link_text: str | None, *
         if diff is None or len(diff[1]) + len(diff[2]) > max(MOST_CHANGED * len(lines), 100):
             return None  # a line that appears twice, a record over several lines, or much changed
         diffs.append(diff)
-    checker = _Checker(load_ontology(), plan_text())
+    checker = Checker()
     found = Changes(index=index)
     touched = _apply_entities(index, checker, parse, *diffs[0], found)
     if touched is None or not _apply_links(index, checker, parse, *diffs[1], *touched, found):
@@ -374,14 +336,13 @@ def _apply_links(index, checker, parse, header, removed, added, names, ids, foun
     old_rows, new_rows = _rows(parse, header, old_lines, LINKS_FILE), _rows(parse, header, new_lines, LINKS_FILE)
     if old_rows is None or new_rows is None:
         return False
-    view, owners = _View(_Kinds(index.kinds)), _Names(index)
     new_links: dict[str, Link] = {}
     for line, row in new_rows:
         for column in ("subject", "object"):
             ref = row.get(column)
             if not ref or (ref not in index.kinds and normalise(ref) not in index.names):
                 return False  # empty, unknown or ambiguous: the full check says which
-        link = checker.link(row, view, owners)
+        link = checker.link(row, index.kinds, index.owners)
         if link is None or checker.errors:
             return False
         new_links[line] = link
@@ -419,7 +380,7 @@ def _apply_links(index, checker, parse, header, removed, added, names, ids, foun
             return False  # a duplicate link
         keys.add(link.key)
         index.links[line] = (link.subject, predicates[link.predicate], link.object)
-    if not _acyclic(index, [link for link in new_links.values() if link.predicate in HIERARCHIES]):
+    if _closes_cycle(index, [link for link in new_links.values() if link.predicate in HIERARCHIES]):
         return False
     index.link_count = len(index.links)
     found.removed_links = sorted(old_links.values(), key=lambda link: link.key)
@@ -427,23 +388,12 @@ def _apply_links(index, checker, parse, header, removed, added, names, ids, foun
     return True
 
 
-def _acyclic(index: ListsIndex, new: list[Link]) -> bool:
-    """Whether the hierarchy links (the index already holds the new ones) form no cycle through a new one."""
+def _closes_cycle(index: ListsIndex, new: list[Link]) -> bool:
+    """Whether the hierarchy links (the index already holds the new ones) form a cycle through a new one."""
     if not new:
-        return True
+        return False
     parents: dict[str, dict[str, list[str]]] = {p: {} for p in {link.predicate for link in new}}
     for subject, predicate, obj in index.links.values():
         if predicate in parents:
             parents[predicate].setdefault(subject, []).append(obj)
-    for link in new:
-        up = parents[link.predicate]
-        seen, todo = {link.object}, [link.object]
-        while todo:
-            node = todo.pop()
-            if node == link.subject:
-                return False
-            for parent in up.get(node, ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-    return True
+    return closes_cycle(parents, new)

@@ -1,19 +1,5 @@
 """Connect to Neo4j (or any Bolt server): settings, URI checks, a verified driver.
 
-The package works with Neo4j 5 and ArcadeDB's Bolt plugin; where they differ it says so:
-
-- ArcadeDB fails a uniqueness constraint when a label is added to an existing
-  node, so every node is created with all its labels in one ``CREATE``, and a
-  node whose kind changed is deleted and created again, never relabelled.
-- ArcadeDB answers ``DeadlockDetected`` to an auto-commit ``UNWIND … MERGE``
-  whose rows touch the same node, and to concurrent transactions touching the
-  same records; one writer sends managed transactions one at a time.
-- ArcadeDB keeps each label combination as a type with its own index, so a
-  lookup by ``:Resource {uri}`` searches them all; relationships between
-  nodes created in the same load find them by ``elementId`` instead.
-- ArcadeDB does not enforce read access mode: read-only queries are run in an
-  explicit transaction that is always rolled back (see :class:`ReadSession`).
-
 >>> check_uri("bolt:/localhost")
 Traceback (most recent call last):
 ...

@@ -116,16 +116,19 @@ class LoadState:
 
 
 def node_hash(node: Node) -> int:
-    """A 128-bit hash of a node. ``marshal`` format 2 writes no back-references, so equal values
-    always give equal bytes (integers and floats stay distinct)."""
-    data = marshal.dumps(("n", node.uri, tuple(node.labels), sorted(node.props.items())), 2)
-    return int.from_bytes(blake2b(data, digest_size=16).digest(), "little")
+    """A 128-bit hash of a node."""
+    return _hash(("n", node.uri, tuple(node.labels), sorted(node.props.items())))
 
 
 def rel_hash(rel: Rel) -> int:
     """A 128-bit hash of a relationship."""
-    data = marshal.dumps(("r", rel.start, rel.type, rel.end, sorted(rel.props.items())), 2)
-    return int.from_bytes(blake2b(data, digest_size=16).digest(), "little")
+    return _hash(("r", rel.start, rel.type, rel.end, sorted(rel.props.items())))
+
+
+def _hash(value: tuple) -> int:
+    """``marshal`` format 2 writes no back-references, so equal values always give equal bytes
+    (integers and floats stay distinct)."""
+    return int.from_bytes(blake2b(marshal.dumps(value, 2), digest_size=16).digest(), "little")
 
 
 def digest(total: int) -> str:
@@ -134,19 +137,13 @@ def digest(total: int) -> str:
 
 
 def bucket_sums(state: LoadState, pg: PropertyGraph) -> list[int]:
-    """The sum of the hashes of each bucket's nodes and relationships (not yet reduced).
-
-    The hashes of :func:`node_hash` and :func:`rel_hash`, written out here: this
-    runs over every item of a first load.
-    """
+    """The sum of the hashes of each bucket's nodes and relationships (not yet reduced)."""
     sums = [0] * len(state.bounds)
-    bounds, dumps, hasher, as_int = state.bounds, marshal.dumps, blake2b, int.from_bytes
+    bucket = state.bucket
     for uri, node in pg.nodes.items():
-        data = dumps(("n", uri, tuple(node.labels), sorted(node.props.items())), 2)
-        sums[max(bisect_right(bounds, uri) - 1, 0)] += as_int(hasher(data, digest_size=16).digest(), "little")
+        sums[bucket(uri)] += node_hash(node)
     for rel in pg.rels.values():
-        data = dumps(("r", rel.start, rel.type, rel.end, sorted(rel.props.items())), 2)
-        sums[max(bisect_right(bounds, rel.start) - 1, 0)] += as_int(hasher(data, digest_size=16).digest(), "little")
+        sums[bucket(rel.start)] += rel_hash(rel)
     return sums
 
 
