@@ -37,6 +37,7 @@ _API = {
     "regions_of": "kg.graph.regions",
     "analyze": "kg.analysis.measures",
     "catalogue": "kg.query.catalogue",
+    "answer": "kg.query.engine",
     "load_ontology": "kg.vocab.ontology",
     "KGError": "kg.errors",
 }

@@ -30,10 +30,10 @@ SNAPSHOT_CODE = (
     "loaders.bolt.state",
     "loaders.bolt.snapshot",
 )
-SNAPSHOT_DIGEST = "760512763d79c3ac828c589c26ccfb2e"
+SNAPSHOT_DIGEST = "f514f5f67e6a49a05ef91a942d7e3971"
 
 ONTOLOGY_CODE = ("kg.vocab.ontology",)
-ONTOLOGY_DIGEST = "993b1c544023fd10904adcc4a7d2948b"
+ONTOLOGY_DIGEST = "e1b88810259e125c5ca90a770a37628e"
 
 
 def source_digest(names) -> str:
