@@ -61,7 +61,8 @@ def check_xlsx(
         for part, title in _sheets(archive).items():
             problem = _sheet_problem(archive, part, max_rows, max_cells)
             if problem:
-                return [EntityListError(f"{label}[{title}]", 0, 0, f"sheet {title} {problem}", hint=_HINT)]
+                hint = _HINT if "limit" in problem else "the file may be cut short; save or copy it again"
+                return [EntityListError(f"{label}[{title}]", 0, 0, f"sheet {title} {problem}", hint=hint)]
     return []
 
 
@@ -99,11 +100,11 @@ def _sheet_problem(archive: zipfile.ZipFile, part: str, max_rows: int, max_cells
                 if tag == "c":
                     cells += 1
                     if cells > max_cells:
-                        return f"has more than {max_cells} cells"
+                        return f"has more than {max_cells} cells, over the limit"
                 elif tag == "row":
                     rows += 1
                     if rows > max_rows:
-                        return f"has more than {max_rows} rows"
+                        return f"has more than {max_rows} rows, over the limit"
                     element.clear()
                 elif tag == "dimension":
                     size = _dimension(element.get("ref", ""))
@@ -112,9 +113,9 @@ def _sheet_problem(archive: zipfile.ZipFile, part: str, max_rows: int, max_cells
                     if size and size[0] * size[1] > max_cells:
                         return f"has {size[0] * size[1]} cells, over the limit of {max_cells}"
     except (SyntaxError, ValueError) as exc:  # ElementTree's ParseError; defusedxml refuses DTDs and entities
-        return f"is not well-formed XML ({str(exc) or type(exc).__name__}); the file may be cut short"
+        return f"is not well-formed XML ({str(exc) or type(exc).__name__})"
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        return f"cannot be read from the zip file ({exc}); the file may be cut short"
+        return f"cannot be read from the zip file ({exc})"
     return None
 
 
