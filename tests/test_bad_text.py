@@ -64,7 +64,10 @@ def jsonld(context) -> bytes:
         {"@import": "{url}/c.jsonld"},
         [{"tjp": "https://w3id.org/tj-sti-plan/ontology#"}, {"@import": "{url}/c.jsonld"}],
         {"tjp": "https://w3id.org/tj-sti-plan/ontology#", "Park": {"@id": "tjp:Park", "@context": "{url}/c.jsonld"}},
-        {"tjp": "https://w3id.org/tj-sti-plan/ontology#", "Park": {"@id": "tjp:Park", "@context": {"@import": "{url}"}}},
+        {
+            "tjp": "https://w3id.org/tj-sti-plan/ontology#",
+            "Park": {"@id": "tjp:Park", "@context": {"@import": "{url}"}},
+        },
     ],
     ids=["string", "list", "import", "import-in-list", "scoped-context", "scoped-import"],
 )
