@@ -1,9 +1,14 @@
 """Decode the bytes of a list file: UTF-8, UTF-16 with BOM, or GB18030/GBK, detected or named.
 
+A file that is UTF-8 up to a character cut short at its end is an error, never
+read again as GB18030 (which would turn its last characters into others).
+
 >>> decode("名称".encode("gb18030"), "a.csv")
 ('名称', [])
 >>> decode(b"\\xff", "a.csv", "ascii")[1][0].message
 'not ascii (byte 0xff at byte 0)'
+>>> str(decode("名称\\n天津".encode()[:-1], "a.csv")[1][0])
+'a.csv:2:2: the file ends in the middle of a UTF-8 character (byte 0xe6 at byte 10) (the file was cut short; copy or export it again)'
 """
 
 from __future__ import annotations
@@ -48,6 +53,19 @@ def decode(data: bytes, label: str, encoding: str | None = None) -> tuple[str, l
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    if utf8_error.reason == "unexpected end of data":  # valid UTF-8 up to a character cut at the end
+        start = utf8_error.start
+        line_start = data.rfind(b"\n", 0, start) + 1
+        column = len(data[line_start:start].decode("utf-8-sig")) + 1
+        return "", [
+            EntityListError(
+                label,
+                data[:start].count(b"\n") + 1,
+                column,
+                f"the file ends in the middle of a UTF-8 character (byte 0x{data[start]:02x} at byte {start})",
+                hint="the file was cut short; copy or export it again",
+            )
+        ]
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:

@@ -6,10 +6,12 @@ own module: :mod:`loaders.decoding`, :mod:`loaders.delimited`, :mod:`loaders.xls
 
 A record is a :class:`kg.lists.records.Row` whose values are keyed by the file's own
 column names; every error names the file (and sheet), line and column. Nothing
-is fetched: a URL is not a file, a JSON-LD ``@context`` that names a remote
-document is refused, RDF/XML (whose entity expansion can hang a parser) is not
-read at all, and CSV is read strictly (an unterminated quote is an error, not
-the rest of the file swallowed into one cell).
+is fetched: a URL is not a file, a JSON-LD ``@context`` or ``@import`` that
+names a document is refused, RDF/XML (whose entity expansion can hang a parser)
+is not read at all, and CSV is read strictly (an unterminated quote is an error,
+not the rest of the file swallowed into one cell). Besides :data:`MAX_BYTES`, the
+readers bound what a small file can expand to: :mod:`loaders.xlsx_limits`,
+:mod:`loaders.strict_json`, :mod:`loaders.rdf_limits`.
 
 >>> records, errors = read_records_from_bytes(b"name,kind\\n\\xe7\\x94\\xb2,Platform\\n", "a.csv")
 >>> records[0].values, errors

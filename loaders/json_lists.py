@@ -16,17 +16,18 @@ from collections.abc import Iterable
 from kg.errors import EntityListError
 from kg.lists.records import Row
 from loaders.rows import keyed_row
+from loaders.strict_json import parse, raw_parse
 
 __all__ = ["read_json", "read_jsonl"]
 
 
 def read_json(text: str, label: str) -> tuple[list[Row], list[EntityListError]]:
-    """Records and errors of a JSON document; each record's line is where its object starts."""
-    decoder = json.JSONDecoder()
+    """Records and errors of a JSON document; each record's line is where its object starts. Read strictly
+    (:mod:`loaders.strict_json`): a repeated key, ``NaN`` or too deep a nesting is an error."""
     index = len(text) - len(text.lstrip())
     try:
         if text[index] != "[":
-            document = json.loads(text)
+            document = parse(text, label)
             if isinstance(document, dict) and isinstance(document.get("entities"), list):
                 items = [(1, item) for item in document["entities"]]
             else:
@@ -43,7 +44,7 @@ def read_json(text: str, label: str) -> tuple[list[Row], list[EntityListError]]:
                     raise json.JSONDecodeError("the list is never closed", text, index)
                 if text[index] == "]":
                     break
-                item, end = decoder.raw_decode(text, index)
+                item, end = raw_parse(text, label, index)
                 items.append((text.count("\n", 0, index) + 1, item))
                 index = end
     except json.JSONDecodeError as exc:
@@ -52,6 +53,8 @@ def read_json(text: str, label: str) -> tuple[list[Row], list[EntityListError]]:
                 label, exc.lineno, exc.colno, f"malformed JSON: {exc.msg}", hint="the file may be cut short"
             )
         ]
+    except EntityListError as exc:
+        return [], [exc]
     errors: list[EntityListError] = []
     return _records(items, label, errors), errors
 
@@ -65,13 +68,9 @@ def read_jsonl(text: str, label: str) -> tuple[list[Row], list[EntityListError]]
             if not raw.strip():
                 continue
             try:
-                yield line, json.loads(raw)
-            except json.JSONDecodeError as exc:
-                errors.append(
-                    EntityListError(
-                        label, line, exc.colno, f"malformed JSON: {exc.msg}", hint="each line holds one JSON object"
-                    )
-                )
+                yield line, parse(raw, label, line)
+            except EntityListError as exc:
+                errors.append(exc)
 
     return _records(items(), label, errors), errors
 

@@ -1,6 +1,8 @@
 """Read RDF inputs (Turtle, N-Triples, JSON-LD) in the graph's own terms back into entity and link records.
 
-Nothing is fetched: a remote JSON-LD ``@context`` and ``owl:imports`` are refused.
+Nothing is fetched: a JSON-LD ``@context`` or ``@import`` that names a document and ``owl:imports`` are
+refused, before rdflib sees the text; too many terms or too deep a nesting (:mod:`loaders.rdf_limits`)
+too. An entity with two ``@zh`` (or two ``@en``) labels is an error, never one of them picked.
 
 >>> text = '@prefix tjp: <https://w3id.org/tianjin-plan/ontology#> . <urn:x> a tjp:Park .'
 >>> read_rdf(text, "a.ttl", "turtle")[1][0].message
@@ -11,11 +13,11 @@ Nothing is fetched: a remote JSON-LD ``@context`` and ``owl:imports`` are refuse
 
 from __future__ import annotations
 
-import json
-
 from kg.errors import EntityListError
 from kg.lists.records import entity_values, link_values
+from loaders.rdf_limits import jsonld_problem, turtle_problem
 from loaders.rows import keyed_row
+from loaders.strict_json import parse
 
 __all__ = ["read_rdf"]
 
@@ -26,17 +28,16 @@ def read_rdf(text: str, label: str, fmt: str):
     from rdflib.namespace import OWL
 
     if fmt == "jsonld":
-        problem = _remote_context(text)
+        try:
+            problem = jsonld_problem(parse(text, label))
+        except EntityListError as exc:
+            return [], [exc]
         if problem:
-            return [], [
-                EntityListError(
-                    label,
-                    0,
-                    0,
-                    f"the JSON-LD names a remote @context ({problem}); it is not fetched",
-                    hint="put the context inline in the file",
-                )
-            ]
+            return [], [EntityListError(label, 0, 0, problem, hint="put the context inline in the file")]
+    else:
+        found = turtle_problem(text)
+        if found:
+            return [], [EntityListError(label, found[0], 0, found[1], hint="split the file")]
     graph = Graph()
     try:
         graph.parse(
@@ -70,33 +71,30 @@ def read_rdf(text: str, label: str, fmt: str):
                 hint="put the triples you need into the file itself",
             )
         ]
-    return _records_from_graph(graph, label)
+    clashes = _label_clash(graph, label)
+    return ([], clashes) if clashes else _records_from_graph(graph, label)
 
 
-def _remote_context(text: str) -> str | None:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError:
-        return None
+def _label_clash(graph, label: str) -> list[EntityListError]:
+    """An error for each subject with more than one ``rdfs:label`` in one language."""
+    from rdflib.namespace import RDFS
 
-    def walk(node):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "@context":
-                    for ctx in value if isinstance(value, list) else [value]:
-                        if isinstance(ctx, str):
-                            return ctx
-                found = walk(value)
-                if found:
-                    return found
-        elif isinstance(node, list):
-            for value in node:
-                found = walk(value)
-                if found:
-                    return found
-        return None
-
-    return walk(document)
+    seen: dict[tuple, str] = {}
+    errors = []
+    for subject, _, name in sorted(graph.triples((None, RDFS.label, None))):
+        key = (subject, getattr(name, "language", None))
+        if key in seen:
+            errors.append(
+                EntityListError(
+                    label,
+                    0,
+                    0,
+                    f"{subject} has two rdfs:label @{key[1] or '(no language)'}: '{seen[key]}' and '{name}'",
+                    hint="keep one label per language; give other names as skos:altLabel",
+                )
+            )
+        seen.setdefault(key, str(name))
+    return errors
 
 
 def _records_from_graph(graph, label: str):

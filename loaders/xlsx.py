@@ -1,4 +1,5 @@
-"""Read the first (or a named) sheet of an .xlsx workbook into records; merged cells and formulas are errors.
+"""Read the first (or a named) sheet of an .xlsx workbook into records; merged cells, formulas, error values
+(``#N/A`` …) and dates are errors, and a workbook too large (:mod:`loaders.xlsx_limits`) is refused unparsed.
 
 >>> import io, openpyxl
 >>> book = openpyxl.Workbook()
@@ -11,10 +12,12 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 from kg.errors import EntityListError
 from kg.lists.records import Row
+from loaders.xlsx_limits import check_xlsx
 
 __all__ = ["read_xlsx"]
 
@@ -33,9 +36,12 @@ def read_xlsx(data: bytes, label: str, sheet: str | None = None):
 
     import openpyxl
 
+    errors = check_xlsx(data, label)
+    if errors:
+        return [], errors
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
         return [], [
             EntityListError(
                 label,
@@ -87,6 +93,11 @@ def read_xlsx(data: bytes, label: str, sheet: str | None = None):
                     )
                 )
                 value = None
+            problem = _not_text(cell, value)
+            if problem:
+                message = f"cell {_column_letter(i)}{cell.row} {problem[0]}"
+                errors.append(EntityListError(where, cell.row, i, message, hint=problem[1]))
+                value = None
             values[name] = "" if value is None else _cell_text(value)
         if any(v.strip() for v in values.values()):
             records.append(Row(where, row[0].row, values, columns))
@@ -97,3 +108,14 @@ def _cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _not_text(cell, value) -> tuple[str, str] | None:
+    """What a cell holds instead of text or a number, and the hint: an error value (``#N/A`` …), a date or time."""
+    if cell is None or value is None:
+        return None
+    if cell.data_type == "e":
+        return f"holds the error value {value}, not a value", "fix what the error came from, or clear the cell"
+    if isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
+        return f"holds a date or time ({value}), not text", "format the column as Text and type the value again"
+    return None

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from kg.errors import EntityListError, ValidationFailed
 from kg.lists.cycles import HIERARCHIES, cycles
 from kg.lists.hints import did_you_mean, offsets_text, shorten, suggest
-from kg.lists.names import normalise
+from kg.lists.names import invisible_characters, normalise
 from kg.lists.records import Entity, Excerpt, Link, Lists, Model, Row, paused_gc
 from kg.lists.source import plan_text
 from kg.vocab.ontology import Ontology, load_ontology
@@ -78,10 +78,9 @@ class Checker:
                 model.entities[entity.id] = entity
         names = model.names = self.name_index(model)
         kinds = {entity_id: entity.kind for entity_id, entity in model.entities.items()}
-        entities = model.entities.values()
         seen: dict[tuple, Row] = {}
         for row in lists.links:
-            link = self.link(row, kinds, names.get, lambda: [*kinds, *(e.name_zh for e in entities)])
+            link = self.link(row, kinds, names.get, lambda: [*kinds, *(e.name_zh for e in model.entities.values())])
             if link is None:
                 continue
             if link.key in seen:
@@ -103,8 +102,7 @@ class Checker:
         """The row's entity; kept even when some cells are wrong, so that links to it do not
         cascade into errors (the errors recorded still stop the build). None for a bad id.
         ``first_row`` maps the ids seen so far to their rows (a repeated id is an error)."""
-        if first_row is None:
-            first_row = {}
+        first_row = {} if first_row is None else first_row
         values = row.values
         get = values.get
         entity_id = get("id", "")
@@ -134,6 +132,8 @@ class Checker:
         for column in ("name_zh", "name_en"):
             if not get(column, ""):
                 self.error(row, column, f"{column} is empty", "every entity needs a Chinese and an English name")
+        for column, message, hint in invisible_characters(values, ("name_zh", "name_en", "aliases")):
+            self.error(row, column, message, hint)
         aliases_text = get("aliases", "")
         aliases = tuple(a.strip() for a in aliases_text.split(ALIAS_SEPARATOR) if a.strip()) if aliases_text else ()
         excerpt = self.excerpt(row, names=(get("name_zh", ""), *aliases))
