@@ -80,8 +80,10 @@ def view_data(
     subtitle: str = "",
     regions: dict | None = None,
     max_nodes: int = MAX_NODES,
+    overview: bool = False,
 ) -> dict:
     """Everything the page shows, as plain data (nodes, edges, legend, filters, options).
+    An ``overview`` (the whole graph) hides the entities without a link until asked to show them.
 
     ``regions`` are the regions of the whole graph (:func:`kg.graph.regions.regions_of`), so
     that a part of it still knows that a partner outside the part is in Beijing.
@@ -215,6 +217,7 @@ def view_data(
         "regions": [zh for zh, _ in REGIONS.values()],
         "bands": bands,
         "cross_colour": _CROSS,
+        "hide_unlinked": overview,
     }
 
 
@@ -250,9 +253,12 @@ def render(
     subtitle: str = "",
     regions: dict | None = None,
     max_nodes: int = MAX_NODES,
+    overview: bool = False,
 ) -> str:
     """The page as text: deterministic for the same graph and options."""
-    data = view_data(pg, layout=layout, title=title, subtitle=subtitle, regions=regions, max_nodes=max_nodes)
+    data = view_data(
+        pg, layout=layout, title=title, subtitle=subtitle, regions=regions, max_nodes=max_nodes, overview=overview
+    )
     page = _asset("view.html")
     replacements = {
         "TITLE": html.escape(title),

@@ -32,7 +32,13 @@ def write_report(pg: PropertyGraph, analysis: dict, directory: str | Path, *, ho
     written: list[tuple[str, str, Path]] = []
     for layout, caption in REPORT_LAYOUTS.items():
         path = write_page(
-            render(pg, layout=layout, title=f"天津市科技创新“十四五”规划知识图谱 · {caption}", regions=regions),
+            render(
+                pg,
+                layout=layout,
+                title=f"天津市科技创新“十四五”规划知识图谱 · {caption}",
+                regions=regions,
+                overview=True,
+            ),
             directory / f"overview-{layout}.html",
         )
         written.append(("overview", caption, path))

@@ -13,7 +13,7 @@
     nodes: {
       font: { size: 16, face: "sans-serif", strokeWidth: 3, strokeColor: "#ffffff" },
       borderWidth: 1,
-      scaling: { label: { drawThreshold: 4 } },
+      scaling: { label: { drawThreshold: 6 } },
     },
     edges: {
       smooth: false,
@@ -164,6 +164,7 @@
     domainSelect.value = "";
     regionSelect.value = "";
     search.value = "";
+    unlinkedBox.checked = !data.hide_unlinked;
     results.replaceChildren();
     applyFilters();
   });
@@ -191,12 +192,71 @@
     });
   }
 
+  // Entities without a link in the view (programmes, indicators the plan names alone) are hidden
+  // until asked for: in an overview they would sit in rows below the network.
+  const degree = {};
+  nodes.getIds().forEach(function (id) { degree[id] = 0; });
+  edges.get().forEach(function (e) { degree[e.from] += 1; degree[e.to] += 1; });
+  const unlinked = nodes.getIds().filter(function (id) { return degree[id] === 0; });
+  const unlinkedBox = document.getElementById("unlinked");
+  unlinkedBox.parentElement.hidden = unlinked.length === 0 || unlinked.length === nodes.length;
+  document.getElementById("unlinked-count").textContent = String(unlinked.length);
+  unlinkedBox.checked = !data.hide_unlinked;
+  unlinkedBox.addEventListener("change", applyFilters);
+
+  // At the initial zoom the labels of the most connected nodes are readable (LABELLED of them, at
+  // least LABEL_PX on screen); the rest are drawn once zoomed in far enough, and named on hover.
+  const LABELLED = 20;
+  const LABEL_PX = 13;
+  const BASE_FONT = 16;
+  function labelTheMostConnected(shown) {
+    const ranked = Array.from(shown).filter(function (id) { return degree[id] > 0; });
+    ranked.sort(function (a, b) { return degree[b] - degree[a] || (a < b ? -1 : 1); });
+    const top = new Set(ranked.slice(0, LABELLED));
+    const size = Math.max(BASE_FONT, Math.ceil(LABEL_PX / network.getScale()));
+    nodes.update(nodes.getIds().map(function (id) {
+      return { id: id, font: { size: top.has(id) ? size : BASE_FONT } };
+    }));
+    network.redraw();
+    separateLabels(ranked.slice(0, LABELLED));
+  }
+
+  // Nudge the labelled nodes apart until their labels no longer overlap (the more connected of
+  // two stays put): a few steps, each the smaller overlap of a pair, deterministic.
+  function separateLabels(ranked) {
+    const boxes = {};
+    ranked.forEach(function (id) {
+      const box = network.getBoundingBox(id);
+      const at = network.getPositions([id])[id];
+      boxes[id] = { x: at.x, y: at.y, left: box.left - at.x, right: box.right - at.x, top: box.top - at.y, bottom: box.bottom - at.y };
+    });
+    for (let round = 0; round < 80; round++) {
+      let moved = false;
+      for (let i = 0; i < ranked.length; i++) {
+        for (let j = i + 1; j < ranked.length; j++) {
+          const a = boxes[ranked[i]], b = boxes[ranked[j]];
+          const dx = Math.min(a.x + a.right, b.x + b.right) - Math.max(a.x + a.left, b.x + b.left);
+          const dy = Math.min(a.y + a.bottom, b.y + b.bottom) - Math.max(a.y + a.top, b.y + b.top);
+          if (dx <= 0 || dy <= 0) continue;
+          if (dy < dx) b.y += (b.y >= a.y ? 1 : -1) * (dy + 4);
+          else b.x += (b.x >= a.x ? 1 : -1) * (dx + 4);
+          moved = true;
+        }
+      }
+      if (!moved) break;
+    }
+    ranked.forEach(function (id) { network.moveNode(id, boxes[id].x, boxes[id].y); });
+  }
+
   const count = document.getElementById("count");
   function applyFilters() {
     const shown = new Set(visibleIds());
+    if (!unlinkedBox.checked) unlinked.forEach(function (id) { shown.delete(id); });
     nodes.update(nodes.getIds().map(function (id) { return { id: id, hidden: !shown.has(id) }; }));
     const edgeCount = edges.get().filter(function (e) { return shown.has(e.from) && shown.has(e.to); }).length;
     count.textContent = shown.size + " 个节点 nodes · " + edgeCount + " 条关联 links";
+    if (shown.size) network.fit({ nodes: Array.from(shown), animation: false });
+    labelTheMostConnected(shown);
     return { nodes: shown.size, edges: edgeCount };
   }
 

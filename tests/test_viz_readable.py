@@ -1,0 +1,64 @@
+"""The overviews read at first sight (1600×1000, headless Chromium): the 20 most connected entities are
+labelled at 11 px or more on screen at the initial zoom, their labels barely overlap, and the entities
+without a link wait behind a toggle instead of sitting in rows below the network."""
+
+import pytest
+
+from kg.cli import main
+
+#: On-screen size of the labels of the 20 most connected shown nodes, and the share of their label
+#: boxes that overlap (pairs), as the page draws them at its initial zoom.
+MEASURE = """() => {
+  const view = window.kgView, network = view.network, scale = network.getScale();
+  const shown = new Set(view.nodes.get({filter: n => !n.hidden}).map(n => n.id));
+  const degree = {};
+  shown.forEach(id => { degree[id] = 0; });
+  view.edges.get().forEach(e => { if (shown.has(e.from) && shown.has(e.to)) { degree[e.from]++; degree[e.to]++; } });
+  const top = Object.keys(degree).sort((a, b) => degree[b] - degree[a] || (a < b ? -1 : 1)).slice(0, 20);
+  const px = top.map(id => view.nodes.get(id).font.size * scale);
+  const boxes = top.map(id => network.getBoundingBox(id));
+  let pairs = 0, overlapping = 0;
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      pairs++;
+      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlapping++;
+    }
+  }
+  return {smallest: Math.min(...px), overlap: overlapping / pairs, shown: shown.size};
+}"""
+
+
+@pytest.mark.parametrize("layout", ["force", "regions", "geo"])
+def test_an_overview_is_readable_without_zooming(runner, tmp_path, open_page, plan_model, layout):
+    out = tmp_path / f"{layout}.html"
+    assert runner.invoke(main, ["viz", "--layout", layout, "-o", str(out)]).exit_code == 0
+    page = open_page(out)
+    measured = page.page.evaluate(MEASURE)
+    assert measured["smallest"] >= 11, measured
+    assert measured["overlap"] <= 0.05, measured
+    linked = {link.subject for link in plan_model.links} | {link.object for link in plan_model.links}
+    assert measured["shown"] == len(linked)
+    assert page.page.is_visible("#unlinked")
+    assert page.page.inner_text("label:has(#unlinked)").endswith(f"({len(plan_model.entities) - len(linked)})")
+    assert page.requests == [page.url] and page.errors == []
+
+
+def test_the_unlinked_come_back_with_the_toggle_and_go_with_reset(runner, tmp_path, open_page, plan_model):
+    out = tmp_path / "overview.html"
+    assert runner.invoke(main, ["viz", "-o", str(out)]).exit_code == 0
+    page = open_page(out)
+    page.page.check("#unlinked")
+    assert page.page.evaluate(MEASURE)["shown"] == len(plan_model.entities)
+    page.page.click("#reset")
+    assert not page.page.is_checked("#unlinked")
+    assert page.page.evaluate(MEASURE)["shown"] < len(plan_model.entities)
+
+
+def test_a_narrowed_view_shows_everything_it_selected(runner, tmp_path, open_page):
+    out = tmp_path / "zones.html"
+    assert runner.invoke(main, ["viz", "--kind", "LandmarkZone", "-o", str(out)]).exit_code == 0
+    page = open_page(out)
+    assert page.page.evaluate("window.kgView.nodes.get({filter: n => !n.hidden}).length") == page.page.evaluate(
+        "window.kgView.nodes.length"
+    )
