@@ -123,9 +123,11 @@ def view_data(
             y=xy[uri][1],
             physics=False,
         )
+    edge_labels = []  # in the order of the edges, for the page's language switch
     for key in sorted(pg.rels):
         rel = pg.rels[key]
         link = onto.links.get(link_name(rel.type))
+        edge_labels.append({"zh": link.label_zh if link else rel.type, "en": link.label_en if link else rel.type})
         a, b = regions.get(rel.start), regions.get(rel.end)
         cross = bool(a and b and a != b)
         net.add_edge(
@@ -218,6 +220,7 @@ def view_data(
         "bands": bands,
         "cross_colour": _CROSS,
         "hide_unlinked": overview,
+        "edge_labels": edge_labels,
     }
 
 

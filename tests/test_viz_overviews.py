@@ -1,6 +1,6 @@
-"""The overviews read at first sight (1600×1000, headless Chromium): the 20 most connected entities are
-labelled at 11 px or more on screen at the initial zoom, their labels barely overlap, and the entities
-without a link wait behind a toggle instead of sitting in rows below the network."""
+"""The views as a planner meets them (1600×1000, headless Chromium): overviews read at first sight (the 20
+most connected entities labelled at 11 px or more at the initial zoom, their labels barely overlapping, the
+entities without a link behind a toggle), a zh/en switch, and export as PNG and SVG."""
 
 import pytest
 
@@ -62,3 +62,42 @@ def test_a_narrowed_view_shows_everything_it_selected(runner, tmp_path, open_pag
     assert page.page.evaluate("window.kgView.nodes.get({filter: n => !n.hidden}).length") == page.page.evaluate(
         "window.kgView.nodes.length"
     )
+
+
+def test_the_language_switch_changes_labels_legend_and_panel(runner, tmp_path, open_page):
+    out = tmp_path / "overview.html"
+    assert runner.invoke(main, ["viz", "-o", str(out)]).exit_code == 0
+    page = open_page(out).page
+    label = "window.kgView.nodes.get('binhai-new-area').label"
+    assert page.evaluate(label) == "滨海新区"
+    page.select_option("#lang", "en")
+    assert page.evaluate(label) == "Binhai New Area"
+    assert page.evaluate("window.kgView.edges.get().some(e => e.label === 'located in')")
+    assert not page.is_visible("#legend [lang=zh] >> nth=0")
+    assert page.is_visible("#legend [lang=en] >> nth=0")
+    page.evaluate("window.kgView.select('binhai-new-area')")
+    assert page.is_visible("#details h3 [lang=en] >> nth=0") and not page.is_visible("#details h3 [lang=zh] >> nth=0")
+    page.select_option("#lang", "zh")
+    assert page.evaluate(label) == "滨海新区"
+    assert not page.is_visible("#legend [lang=en] >> nth=0")
+
+
+def test_the_view_exports_as_png_and_svg(runner, workspace, tmp_path, open_page):
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "overview.html"
+    assert runner.invoke(main, ["viz", "--focus", "细胞谷", "-o", str(out)]).exit_code == 0
+    opened = open_page(out)
+    page = opened.page
+    with page.expect_download() as png:
+        page.click("#export-png")
+    data = png.value.path().read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    with page.expect_download() as svg:
+        page.click("#export-svg")
+    root = ET.fromstring(svg.value.path().read_bytes())
+    shown = page.evaluate("window.kgView.nodes.get({filter: n => !n.hidden}).length")
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert len(root.findall(".//{http://www.w3.org/2000/svg}circle")) == shown
+    assert "细胞谷" in "".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert opened.requests == [opened.url] and opened.errors == []
