@@ -30,7 +30,7 @@ from kg.errors import KGError
 from kg.graph.mapping import PropertyGraph
 from kg.graph.regions import regions_of, root_kind, root_kinds
 from kg.vocab.ontology import load_ontology
-from kg.vocab.schema import ATTRIBUTES, REGIONS, REL, link_name
+from kg.vocab.schema import ATTRIBUTES, JINGJINJI, REGIONS, REL, link_name
 from viz.layout import LAYOUTS, REGION_BANDS, positions
 
 __all__ = ["MAX_NODES", "STYLE", "view_data", "render", "write_page"]
@@ -60,6 +60,8 @@ _PLACE_SHADES = {
 }
 _GLYPH = {"diamond": "◆", "square": "■", "dot": "●", "triangle": "▲", "star": "★", "triangleDown": "▼", "hexagon": "⬢"}
 _CROSS = "#e0218a"
+#: The regions between which a link is drawn as a cross-region link.
+_JINGJINJI = {REGIONS[code][0] for code in JINGJINJI}
 _PLAIN_EDGE = "#a9b1ba"
 
 
@@ -129,7 +131,7 @@ def view_data(
         link = onto.links.get(link_name(rel.type))
         edge_labels.append({"zh": link.label_zh if link else rel.type, "en": link.label_en if link else rel.type})
         a, b = regions.get(rel.start), regions.get(rel.end)
-        cross = bool(a and b and a != b)
+        cross = a != b and a in _JINGJINJI and b in _JINGJINJI
         net.add_edge(
             ids[rel.start],
             ids[rel.end],

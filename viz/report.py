@@ -77,9 +77,11 @@ def _index(entries: list[tuple[str, str, Path]], analysis: dict) -> str:
         parts.append(f"<h2>{html.escape(heading)}</h2>\n<ul>\n" + "\n".join(items) + "\n</ul>")
     summary = analysis["summary"]
     bridges = len(analysis["bridges"]["links"])
+    city = analysis["bridges"]["by_scope"]["city"]
     lead = (
         f"{summary['entities']} 个实体 entities · {summary['links']} 条关联 links · "
-        f"{bridges} 条天津与京冀之间的关联 links between Tianjin and Beijing/Hebei"
+        f"{bridges} 条天津与京冀之间的关联 links between Tianjin and Beijing/Hebei "
+        f"（其中 {city} 条为天津市整体的承诺 of them {city} by Tianjin as a whole）"
     )
     return f"""<!DOCTYPE html>
 <html lang="zh">
