@@ -1,9 +1,11 @@
 // Which Tianjin entities are linked to Beijing or Hebei partners, and through what?
-// From Tianjin's side along its links, then up to the partner's region (never
-// the product of both sides).
-MATCH (:Resource {id: 'tianjin'})<-[:LOCATED_IN*0..]-(t:Resource)
-MATCH (t)-[l]-(e:Resource)
-MATCH (e)-[:LOCATED_IN*0..]->(r:Resource)
-WHERE r.id IN ['beijing', 'hebei']
-RETURN DISTINCT t.name_zh AS tianjin_side, type(l) AS link, e.name_zh AS partner, r.name_zh AS region
+// By the region each entity's row states (region): central and national-level
+// bodies are 'national', not Beijing's. The link may point either way; scope is
+// 'city' for the commitments of Tianjin as a whole, 'actor' for a park, platform
+// or institution.
+MATCH (t:Resource {region: 'tianjin'})-[l]-(e:Resource)
+WHERE e.region IN ['beijing', 'hebei']
+MATCH (r:Resource {id: e.region})
+RETURN DISTINCT t.name_zh AS tianjin_side, type(l) AS link, e.name_zh AS partner, r.name_zh AS region,
+       CASE WHEN t.id = 'tianjin' THEN 'city' ELSE 'actor' END AS scope
 ORDER BY region, tianjin_side, link, partner

@@ -26,7 +26,9 @@ def uri(pg, entity_id):
 def test_regions_follow_location_before_parent_organisation(pg):
     regions = regions_of(pg)
     assert regions[uri(pg, "tib-cas")] == "天津"  # a CAS institute located in Tianjin
-    assert regions[uri(pg, "cas")] == "北京"
+    assert regions[uri(pg, "cas")] == "国家"  # a national body, not Beijing's
+    assert regions[uri(pg, "state-council")] == "国家"
+    assert regions[uri(pg, "tsinghua-university")] == "北京"
     assert regions[uri(pg, "xiongan-new-area")] == "河北"
     assert regions[uri(pg, "bio-manufacturing-valley")] == "天津"
     assert regions[uri(pg, "dom-artificial-intelligence")] is None
@@ -46,11 +48,15 @@ def test_every_bridge_is_a_real_cross_region_link(pg, plan_model):
         assert (t, link, p) in links or (p, link, t) in links
         assert regions[uri(pg, t)] == "天津" and regions[uri(pg, p)] == row["partner_region"] in ("北京", "河北")
     pairs = {(r["tianjin_side"], r["link"], r["partner"]) for r in found["links"]}
-    assert ("中国科学院天津工业生物技术研究所", "SUB_ORGANIZATION_OF", "中国科学院") in pairs
+    assert ("中国科学院天津工业生物技术研究所", "SUB_ORGANIZATION_OF", "中国科学院") not in pairs  # national
+    assert not any(r["partner"] in ("党中央", "国务院", "国家海洋局", "中国科学院") for r in found["links"])
     assert ("京津微创新中心", "SERVES", "雄安新区") in pairs
     assert ("滨海—中关村科技园", "PARTNERS_WITH", "北京中关村") in pairs
     assert not any(r["partner"] == "天津港保税区" for r in found["links"])  # a Tianjin-internal link
     assert sum(r["count"] for r in found["by_type"]) == len(found["links"])
+    assert found["by_scope"]["city"] + found["by_scope"]["actor"] == len(found["links"])
+    assert {r["scope"] for r in found["links"] if r["tianjin_side"] == "天津"} == {"city"}
+    assert {r["scope"] for r in found["links"] if r["tianjin_side"] != "天津"} == {"actor"}
     assert found["carriers"][0] == {
         "entity": "天津",
         "cross_region_links": sum(1 for r in found["links"] if r["tianjin_side"] == "天津"),
@@ -96,7 +102,7 @@ def test_markdown_report(runner, pg):
     assert text.startswith("# 天津市科技创新“十四五”规划知识图谱：网络分析")
     assert (
         "## 京津冀跨区域关联" in text
-        and "| 中国科学院天津工业生物技术研究所 | SUB_ORGANIZATION_OF | 中国科学院 | 北京 | curated |" in text
+        and "| 滨海—中关村科技园 | PARTNERS_WITH | 北京中关村 | 北京 | actor | plan |" in text
     )
     result = runner.invoke(main, ["analyze", "--format", "md"])
     assert result.exit_code == 0 and result.output.strip() == text.strip()
@@ -136,3 +142,21 @@ def test_report_writes_views_analysis_and_index(runner, tmp_path, open_page, pla
     page = open_page(tmp_path / "focus-bio-manufacturing-valley.html")
     assert page.errors == [] and page.requests == [page.url]
     assert page.page.inner_text("h1") == "专栏3-2 生物制造谷"
+
+
+def test_one_definition_of_a_jingjinji_link(pg, plan_model, runner, tmp_path):
+    """The analysis, the catalogue's query (both languages answer alike elsewhere) and the report's
+    index count the same links."""
+    from kg.query.engine import answer
+    from kg.query.sparql import SparqlEngine
+
+    found = bridges(pg)
+    _, rows = answer("jingjinji-links", {}, SparqlEngine.from_model(plan_model))
+    assert {(r["tianjin_side"], r["link"], r["partner"], r["scope"]) for r in rows} == {
+        (r["tianjin_side"], r["link"], r["partner"], r["scope"]) for r in found["links"]
+    }
+    assert len(rows) == len(found["links"])
+    assert runner.invoke(main, ["report", "-o", str(tmp_path / "report")]).exit_code == 0
+    index = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert f"{len(rows)} 条天津与京冀之间的关联" in index
+    assert f"其中 {found['by_scope']['city']} 条为天津市整体的承诺" in index

@@ -30,7 +30,7 @@ SNAPSHOT_CODE = (
     "loaders.bolt.state",
     "loaders.bolt.snapshot",
 )
-SNAPSHOT_DIGEST = "3eee77e3e0f4ae121ca42fdbb2b8b7d7"
+SNAPSHOT_DIGEST = "f36f1fb1d35f3a7ed21e7ce881b582ba"
 
 ONTOLOGY_CODE = ("kg.vocab.ontology",)
 ONTOLOGY_DIGEST = "e1b88810259e125c5ca90a770a37628e"

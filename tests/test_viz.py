@@ -35,6 +35,9 @@ def test_overview_opens_offline_without_errors(runner, tmp_path, open_page, plan
     assert page.errors == []
     assert [m for m in page.console if m[0] in ("error", "warning")] == []
     assert page.requests == [page.url]  # nothing is fetched: no CDN, no fonts, no images
+    linked = {link.subject for link in plan_model.links} | {link.object for link in plan_model.links}
+    assert visible(page) == {"nodes": len(linked), "edges": len(plan_model.links)}  # the unlinked wait behind a toggle
+    page.page.check("#unlinked")
     assert visible(page) == {"nodes": len(plan_model.entities), "edges": len(plan_model.links)}
     assert page.page.evaluate("window.kgView.nodes.length") == len(plan_model.entities)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -97,6 +100,7 @@ def test_filters_inside_the_page(runner, tmp_path, open_page, pg):
     assert page.page.evaluate("window.kgView.nodes.get({filter: n => !n.hidden}).length") == beijing
     assert f"{beijing} 个节点" in page.page.inner_text("#count")
     page.page.click("#reset")
+    page.page.check("#unlinked")
     page.page.uncheck("#kinds input[value=TechnologyDomain]")
     domains = sum(1 for n in pg.nodes.values() if "TechnologyDomain" in n.labels)
     assert visible(page)["nodes"] == len(pg.nodes) - domains

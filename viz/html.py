@@ -30,7 +30,7 @@ from kg.errors import KGError
 from kg.graph.mapping import PropertyGraph
 from kg.graph.regions import regions_of, root_kind, root_kinds
 from kg.vocab.ontology import load_ontology
-from kg.vocab.schema import ATTRIBUTES, REGIONS, REL, link_name
+from kg.vocab.schema import ATTRIBUTES, JINGJINJI, REGIONS, REL, link_name
 from viz.layout import LAYOUTS, REGION_BANDS, positions
 
 __all__ = ["MAX_NODES", "STYLE", "view_data", "render", "write_page"]
@@ -60,6 +60,8 @@ _PLACE_SHADES = {
 }
 _GLYPH = {"diamond": "◆", "square": "■", "dot": "●", "triangle": "▲", "star": "★", "triangleDown": "▼", "hexagon": "⬢"}
 _CROSS = "#e0218a"
+#: The regions between which a link is drawn as a cross-region link.
+_JINGJINJI = {REGIONS[code][0] for code in JINGJINJI}
 _PLAIN_EDGE = "#a9b1ba"
 
 
@@ -80,8 +82,10 @@ def view_data(
     subtitle: str = "",
     regions: dict | None = None,
     max_nodes: int = MAX_NODES,
+    overview: bool = False,
 ) -> dict:
     """Everything the page shows, as plain data (nodes, edges, legend, filters, options).
+    An ``overview`` (the whole graph) hides the entities without a link until asked to show them.
 
     ``regions`` are the regions of the whole graph (:func:`kg.graph.regions.regions_of`), so
     that a part of it still knows that a partner outside the part is in Beijing.
@@ -121,11 +125,13 @@ def view_data(
             y=xy[uri][1],
             physics=False,
         )
+    edge_labels = []  # in the order of the edges, for the page's language switch
     for key in sorted(pg.rels):
         rel = pg.rels[key]
         link = onto.links.get(link_name(rel.type))
+        edge_labels.append({"zh": link.label_zh if link else rel.type, "en": link.label_en if link else rel.type})
         a, b = regions.get(rel.start), regions.get(rel.end)
-        cross = bool(a and b and a != b)
+        cross = a != b and a in _JINGJINJI and b in _JINGJINJI
         net.add_edge(
             ids[rel.start],
             ids[rel.end],
@@ -215,6 +221,8 @@ def view_data(
         "regions": [zh for zh, _ in REGIONS.values()],
         "bands": bands,
         "cross_colour": _CROSS,
+        "hide_unlinked": overview,
+        "edge_labels": edge_labels,
     }
 
 
@@ -250,9 +258,12 @@ def render(
     subtitle: str = "",
     regions: dict | None = None,
     max_nodes: int = MAX_NODES,
+    overview: bool = False,
 ) -> str:
     """The page as text: deterministic for the same graph and options."""
-    data = view_data(pg, layout=layout, title=title, subtitle=subtitle, regions=regions, max_nodes=max_nodes)
+    data = view_data(
+        pg, layout=layout, title=title, subtitle=subtitle, regions=regions, max_nodes=max_nodes, overview=overview
+    )
     page = _asset("view.html")
     replacements = {
         "TITLE": html.escape(title),

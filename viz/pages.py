@@ -39,7 +39,12 @@ def view(
     part = select(pg, focus=focus, hops=hops, kinds=tuple(kinds), domain=domain, region=region)
     default_title = TITLE + (f" · {focus}" if focus else "")
     page = render(
-        part, layout=layout, title=title or default_title, regions=regions_of(pg), max_nodes=max_nodes or MAX_NODES
+        part,
+        layout=layout,
+        title=title or default_title,
+        regions=regions_of(pg),
+        max_nodes=max_nodes or MAX_NODES,
+        overview=not (focus or kinds or domain or region),
     )
     return {"nodes": len(part.nodes), "links": len(part.rels), "path": write_page(page, output)}
 

@@ -32,7 +32,13 @@ def write_report(pg: PropertyGraph, analysis: dict, directory: str | Path, *, ho
     written: list[tuple[str, str, Path]] = []
     for layout, caption in REPORT_LAYOUTS.items():
         path = write_page(
-            render(pg, layout=layout, title=f"天津市科技创新“十四五”规划知识图谱 · {caption}", regions=regions),
+            render(
+                pg,
+                layout=layout,
+                title=f"天津市科技创新“十四五”规划知识图谱 · {caption}",
+                regions=regions,
+                overview=True,
+            ),
             directory / f"overview-{layout}.html",
         )
         written.append(("overview", caption, path))
@@ -71,9 +77,11 @@ def _index(entries: list[tuple[str, str, Path]], analysis: dict) -> str:
         parts.append(f"<h2>{html.escape(heading)}</h2>\n<ul>\n" + "\n".join(items) + "\n</ul>")
     summary = analysis["summary"]
     bridges = len(analysis["bridges"]["links"])
+    city = analysis["bridges"]["by_scope"]["city"]
     lead = (
         f"{summary['entities']} 个实体 entities · {summary['links']} 条关联 links · "
-        f"{bridges} 条天津与京冀之间的关联 links between Tianjin and Beijing/Hebei"
+        f"{bridges} 条天津与京冀之间的关联 links between Tianjin and Beijing/Hebei "
+        f"（其中 {city} 条为天津市整体的承诺 of them {city} by Tianjin as a whole）"
     )
     return f"""<!DOCTYPE html>
 <html lang="zh">

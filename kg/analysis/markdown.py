@@ -1,6 +1,7 @@
 """The analysis as a Markdown report, for briefings.
 
->>> to_markdown({"summary": {"entities": 0, "links": 0, "by_region": {}}, "bridges": {"links": [], "by_type": [], "carriers": []},
+>>> to_markdown({"summary": {"entities": 0, "links": 0, "by_region": {}},
+...              "bridges": {"links": [], "by_type": [], "carriers": [], "by_scope": {"city": 0, "actor": 0}},
 ...              "centrality": [], "communities": [], "profiles": []}).splitlines()[0]
 '# 天津市科技创新“十四五”规划知识图谱：网络分析'
 """
@@ -32,7 +33,10 @@ def to_markdown(report: dict) -> str:
         "",
         "## 京津冀跨区域关联（Tianjin ↔ Beijing / Hebei bridges）",
         "",
-        f"天津一方与北京、河北伙伴之间共有 {len(report['bridges']['links'])} 条关联。按关联类型：",
+        f"天津一方与北京、河北伙伴之间共有 {len(report['bridges']['links'])} 条关联，其中 "
+        f"{report['bridges']['by_scope']['city']} 条是天津市整体的承诺，"
+        f"{report['bridges']['by_scope']['actor']} 条属于具体的园区、平台或机构"
+        "（中央与国家级机构不计为北京）。按关联类型：",
         "",
         *_md_table(report["bridges"]["by_type"], ["link", "partner_region", "count"]),
         "",
@@ -42,7 +46,9 @@ def to_markdown(report: dict) -> str:
         "",
         "全部跨区域关联：",
         "",
-        *_md_table(report["bridges"]["links"], ["tianjin_side", "link", "partner", "partner_region", "source"]),
+        *_md_table(
+            report["bridges"]["links"], ["tianjin_side", "link", "partner", "partner_region", "scope", "source"]
+        ),
         "",
         "## 核心实体（Centrality）",
         "",

@@ -21,7 +21,7 @@ import networkx as nx
 
 from kg.graph.mapping import PropertyGraph
 from kg.graph.regions import regions_of, root_kinds, to_networkx
-from kg.vocab.schema import REL, link_name
+from kg.vocab.schema import REGIONS, REL, link_name
 
 __all__ = [
     "centrality",
@@ -87,21 +87,26 @@ def communities(pg: PropertyGraph, *, seed: int = 42, name_size: int = 3) -> lis
 
 
 def bridges(pg: PropertyGraph, regions: dict[str, str | None] | None = None) -> dict:
-    """The links between Tianjin and Beijing or Hebei: each link, counts by type, and who carries them."""
+    """The links between Tianjin and Beijing or Hebei (by :func:`kg.graph.regions.regions_of`): each
+    link, counts by type, who carries them, and how many are the commitments of Tianjin as a whole
+    (the city itself at one end: ``scope`` ``city``) rather than of a park, platform or institution
+    (``actor``)."""
     regions = regions or regions_of(pg)
+    tianjin, partners = REGIONS["tianjin"][0], {REGIONS["beijing"][0], REGIONS["hebei"][0]}
     links = []
     for rel in pg.rels.values():
         ends = (regions.get(rel.start), regions.get(rel.end))
-        if "天津" in ends and ({"北京", "河北"} & set(ends)):
-            tianjin, other = (rel.start, rel.end) if ends[0] == "天津" else (rel.end, rel.start)
+        if tianjin in ends and partners & set(ends):
+            side, other = (rel.start, rel.end) if ends[0] == tianjin else (rel.end, rel.start)
             links.append(
                 {
-                    "tianjin_side": _name(pg, tianjin),
+                    "tianjin_side": _name(pg, side),
                     "link": rel.type,
                     "partner": _name(pg, other),
                     "partner_region": regions[other],
-                    "direction": "out" if tianjin == rel.start else "in",
+                    "direction": "out" if side == rel.start else "in",
                     "source": "plan" if "quote" in rel.props else "curated",
+                    "scope": "city" if pg.nodes[side].props.get("id") == "tianjin" else "actor",
                 }
             )
     links.sort(key=lambda r: (r["partner_region"], r["tianjin_side"], r["link"], r["partner"]))
@@ -109,6 +114,7 @@ def bridges(pg: PropertyGraph, regions: dict[str, str | None] | None = None) -> 
     carriers = Counter(r["tianjin_side"] for r in links)
     return {
         "links": links,
+        "by_scope": {scope: sum(1 for r in links if r["scope"] == scope) for scope in ("city", "actor")},
         "by_type": [
             {"link": t, "link_name": link_name(t), "partner_region": region, "count": n}
             for (t, region), n in sorted(by_type.items(), key=lambda item: (-item[1], item[0]))

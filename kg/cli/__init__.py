@@ -2,7 +2,8 @@
 
 Each command parses its options, makes one library call and renders the
 result. Exit codes: 0 success, 1 a problem in the data or the environment
-(the message says where and how to fix it), 2 a usage error.
+(the message says where and how to fix it), 2 a usage error, 130 stopped by
+Ctrl-C (after cleaning up: nothing half-written).
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ class KGGroup(click.Group):
         except KGError as exc:
             exc.hint = flag_hint(exc.hint)
             raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
 
 
 @click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,6 +85,11 @@ def run() -> None:
     closed its files and connections when it returns, so the process flushes
     its output and ends at once with the command's exit code.
     """
+    for stream in (sys.stdout, sys.stderr):
+        # Output follows the console's encoding (or PYTHONIOENCODING); a character it cannot
+        # show (›, a Chinese name on a Latin-1 console) is written as an escape, never a crash.
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")
     try:
         main(prog_name="kg")
         code = 0

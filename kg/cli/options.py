@@ -23,6 +23,7 @@ __all__ = [
     "settings",
     "query_text",
     "progress_stream",
+    "timeout_option",
 ]
 
 #: A folder given on the command line.
@@ -133,8 +134,8 @@ def query_text_options(func):
     func = click.option(
         "-f",
         "--file",
-        type=click.File("r", encoding="utf-8"),
-        help="Read the query from a file ('-' for standard input).",
+        type=click.File("rb"),
+        help="Read the query from a file ('-' for standard input): UTF-8, or GB18030/GBK.",
     )(func)
     return click.argument("text", type=str, required=False)(func)
 
@@ -147,10 +148,20 @@ def settings(uri, username, password, database):
 
 
 def query_text(text, file) -> tuple[str, str]:
-    """The ad-hoc query and its name: from the file, TEXT, or standard input."""
+    """The ad-hoc query and its name: from the file (its encoding detected as for entity lists),
+    TEXT, or standard input (not a terminal: the command would wait without saying why)."""
     if file is not None:
-        return file.read(), getattr(file, "name", "stdin")
+        from kg.errors import ValidationFailed
+        from loaders.decoding import decode
+
+        name = getattr(file, "name", "stdin")
+        body, errors = decode(file.read(), name)
+        if errors:
+            raise ValidationFailed(errors)
+        return body, name
     if text is None or text == "-":
+        if sys.stdin.isatty():
+            raise click.UsageError("no query: give it as TEXT, with --file FILE, or on standard input (a pipe)")
         return sys.stdin.read(), "stdin"
     return text, "query"
 
@@ -158,3 +169,16 @@ def query_text(text, file) -> tuple[str, str]:
 def progress_stream():
     """Where progress bars go: the terminal, or nowhere (off a terminal click prints a bare label)."""
     return sys.stderr if sys.stderr.isatty() else io.StringIO()
+
+
+def timeout_option(func):
+    from kg.query.limits import DEFAULT_TIMEOUT
+
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0.1),
+        default=DEFAULT_TIMEOUT,
+        show_default=True,
+        help="Seconds the query may run; then it is stopped with an error (the embedded engine also "
+        "limits its memory to 4 GiB).",
+    )(func)

@@ -14,18 +14,21 @@ from kg.cli.options import (
     query_text_options,
     settings,
     store_option,
+    timeout_option,
 )
 from kg.cli.render import render
 
 __all__ = ["queries", "query", "sparql"]
 
 
-def _sparql_engine(data, store):
+def _sparql_engine(data, store, timeout):
     from loaders.build import sparql_engine
 
     if store is not None and data is not None:
         raise click.UsageError("give --data or --store, not both")
-    return sparql_engine(data, store)
+    engine = sparql_engine(data, store)
+    engine.timeout = timeout
+    return engine
 
 
 @click.command()
@@ -57,13 +60,14 @@ def queries(fmt):
 @format_option
 @data_option
 @store_option
+@timeout_option
 @neo4j_options
-def query(name, params, engine, fmt, data, store, uri, username, password, database):
+def query(name, params, engine, fmt, data, store, timeout, uri, username, password, database):
     """Answer a question of the query library (see 'kg queries')."""
     from kg.query.engine import answer, answer_json
 
     if engine == "sparql":
-        sparql_engine = _sparql_engine(data, store)
+        sparql_engine = _sparql_engine(data, store, timeout)
         if fmt == "json":
             click.echo(answer_json(name, dict(params), sparql_engine))
             return
@@ -81,7 +85,8 @@ def query(name, params, engine, fmt, data, store, uri, username, password, datab
 @format_option
 @data_option
 @store_option
-def sparql(text, file, fmt, data, store):
+@timeout_option
+def sparql(text, file, fmt, data, store, timeout):
     """Run an ad-hoc read-only SPARQL query on the embedded graph.
 
     The query comes from TEXT, --file, or standard input. Updates, SERVICE and
@@ -92,7 +97,7 @@ def sparql(text, file, fmt, data, store):
 
     body, name = query_text(text, file)
     check_read_only_sparql(body, name)
-    engine = _sparql_engine(data, store)
+    engine = _sparql_engine(data, store, timeout)
     if fmt == "json":
         click.echo(engine.results_json(body, name=name))
         return

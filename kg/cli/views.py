@@ -8,6 +8,7 @@ import click
 
 from kg.cli.options import data_option, format_option, output_option
 from kg.cli.render import render_as
+from kg.vocab.schema import REGIONS
 
 __all__ = ["viz", "analyze", "report"]
 
@@ -25,7 +26,11 @@ __all__ = ["viz", "analyze", "report"]
     help="Only entities of this kind (repeatable; any level: Platform, LandmarkZone …).",
 )
 @click.option("--domain", type=str, help="Only what focuses on this technology domain or one below it.")
-@click.option("--region", type=click.Choice(["北京", "天津", "河北"]), help="Only entities in this region.")
+@click.option(
+    "--region",
+    type=click.Choice([zh for zh, _ in REGIONS.values()]),
+    help="Only entities in this region (国家: central and national-level bodies).",
+)
 @click.option(
     "--layout",
     type=click.Choice(["force", "regions", "geo"]),

@@ -19,12 +19,12 @@ from kg.errors import KGError
 from kg.graph.mapping import PropertyGraph
 from kg.lists.names import normalise
 from kg.vocab.ontology import load_ontology
-from kg.vocab.schema import REGIONS, REL
+from kg.vocab.schema import JINGJINJI, REGIONS, REL
 
 __all__ = ["REGION_IDS", "root_kinds", "to_networkx", "root_kind", "regions_of", "find_node"]
 
-#: The three regions of Jing-Jin-Ji, by the ids of their entities (:data:`kg.vocab.schema.REGIONS`).
-REGION_IDS = {entity_id: zh for entity_id, (zh, _) in REGIONS.items()}
+#: The three regions of Jing-Jin-Ji, by the ids of their entities (:data:`kg.vocab.schema.JINGJINJI`).
+REGION_IDS = {entity_id: REGIONS[entity_id][0] for entity_id in JINGJINJI}
 
 
 def root_kinds() -> tuple[str, ...]:
@@ -51,15 +51,21 @@ def to_networkx(pg: PropertyGraph) -> nx.MultiDiGraph:
 
 
 def regions_of(pg: PropertyGraph) -> dict[str, str | None]:
-    """The region (北京, 天津 or 河北) each entity belongs to, or None.
+    """The region each entity is in (北京, 天津, 河北, 国家, 国内其他 or 境外, the names of
+    :data:`kg.vocab.schema.REGIONS`), or None where unknown.
 
-    An entity belongs to the nearest region it is located in or part of,
-    directly or through other places; failing that, to the region of the
-    organisation it is a unit of (a Tianjin institute of a Beijing academy
-    stays in Tianjin).
+    The region an entity's row states (its ``region`` property) comes first. Otherwise an entity
+    is in the region of the nearest place it is located in or part of, directly or through other
+    places, that has one; failing that, in the region of the organisation it is a unit of.
+    The plan's lists state the region of every entity whose region is known, so that queries
+    (``tjp:region``, ``n.region``) and this function agree; lists that do not are placed by the
+    links.
     """
     by_id = {node.props.get("id"): uri for uri, node in pg.nodes.items()}
     region_uri = {by_id[i]: name for i, name in REGION_IDS.items() if i in by_id}
+    region_uri.update(
+        (uri, REGIONS[node.props["region"]][0]) for uri, node in pg.nodes.items() if node.props.get("region")
+    )
     located: dict[str, list[str]] = defaultdict(list)
     units: dict[str, list[str]] = defaultdict(list)
     for rel in pg.rels.values():

@@ -57,6 +57,9 @@ class SparqlEngine:
     An :class:`kg.query.engine.Engine`."""
 
     language = "sparql"
+    #: Seconds a query may run (and, with it, :data:`kg.query.limits.DEFAULT_MEMORY` of memory), or
+    #: None for no limit; set it on an engine, e.g. ``engine.timeout = 60`` (``kg`` does, see ``--timeout``).
+    timeout: float | None = None
 
     def __init__(self, graph, *, store=None):
         import pyoxigraph
@@ -113,7 +116,18 @@ class SparqlEngine:
     def select(
         self, text: str, bindings: dict[str, str] | None = None, *, name: str = "query"
     ) -> tuple[list[str], list[dict]]:
-        """Columns and plain rows; ASK gives ``[{"ask": bool}]``, CONSTRUCT subject/predicate/object rows."""
+        """Columns and plain rows; ASK gives ``[{"ask": bool}]``, CONSTRUCT subject/predicate/object rows.
+        Within :attr:`timeout`, when it is set."""
+        return self._limited(self._select, text, bindings, name)
+
+    def _limited(self, method, text: str, bindings: dict[str, str] | None, name: str):
+        if self.timeout is None:
+            return method(text, bindings, name)
+        from kg.query.limits import bounded
+
+        return bounded(lambda: method(text, bindings, name), timeout=self.timeout, what=f"{name}: the query")
+
+    def _select(self, text: str, bindings: dict[str, str] | None, name: str) -> tuple[list[str], list[dict]]:
         import pyoxigraph
 
         result = self._run(text, bindings, name)
@@ -192,7 +206,10 @@ class SparqlEngine:
         return "\x00".join(names), starts, owners
 
     def results_json(self, text: str, bindings: dict[str, str] | None = None, *, name: str = "query") -> str:
-        """The answer in the SPARQL 1.1 Query Results JSON Format."""
+        """The answer in the SPARQL 1.1 Query Results JSON Format (within :attr:`timeout`, when set)."""
+        return self._limited(self._results_json, text, bindings, name)
+
+    def _results_json(self, text: str, bindings: dict[str, str] | None, name: str) -> str:
         import pyoxigraph
 
         result = self._run(text, bindings, name)

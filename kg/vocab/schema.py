@@ -14,7 +14,7 @@ and so are the relationship types (:data:`REL`).
 >>> FIELDS["value_2020"].pg, FIELDS["value_2020"].kinds
 ('baseline_value', ('Indicator',))
 >>> [f.column for f in ATTRIBUTES]
-['notation', 'unit', 'value_2020', 'value_2025']
+['notation', 'unit', 'value_2020', 'value_2025', 'region']
 >>> REL.LOCATED_IN
 'LOCATED_IN'
 >>> REL.LOCATED_AT
@@ -48,6 +48,7 @@ __all__ = [
     "ALIAS_SEPARATOR",
     "RESOURCE_LABEL",
     "REGIONS",
+    "JINGJINJI",
     "REL",
     "rel_type",
     "link_name",
@@ -87,6 +88,12 @@ def _decimal_text(value) -> str:
     return repr(float(value)) if not float(value).is_integer() else f"{int(value)}.0"
 
 
+def _region(text: str) -> str:
+    if text not in REGIONS:
+        raise ValueError(text)
+    return text
+
+
 def _year(text: str) -> int:
     if not re.fullmatch(r"\d{4}", text):
         raise ValueError(text)
@@ -98,6 +105,7 @@ TYPES = {
     "text": ValueType("text", None, "string", str, str, "天津", "text"),
     "decimal": ValueType("decimal", _XSD + "decimal", "double", _decimal, _decimal_text, "3.2", "a number"),
     "year": ValueType("year", _XSD + "gYear", "int", _year, str, "2021", "a year"),
+    "region": ValueType("region", None, "string", _region, str, "tianjin", "a region"),
 }
 
 
@@ -216,6 +224,15 @@ ENTITY_FIELDS: tuple[Field, ...] = (
         label_zh="2025年目标",
         hint="write the value as in table 1, e.g. 3.2",
     ),
+    _attribute(
+        "region",
+        "Where the entity is: beijing, tianjin, hebei, national (a central or national-level body), china (elsewhere in China) or abroad. Empty where unknown; kg validate says when it disagrees with the place the entity is located in.",
+        type="region",
+        rdf="tjp:region",
+        pg="region",
+        label_zh="区域",
+        hint="one of: beijing, tianjin, hebei, national, china, abroad",
+    ),
 )
 
 #: Columns of ``links.csv``, in file order.
@@ -253,8 +270,19 @@ PROVENANCE = {
     "editorial_note": "string",
 }
 
-#: The three regions of Jing-Jin-Ji: entity id → (Chinese, English) name.
-REGIONS = {"beijing": ("北京", "Beijing"), "tianjin": ("天津", "Tianjin"), "hebei": ("河北", "Hebei")}
+#: The regions an entity can be in: code → (Chinese, English) name. The first three are Jing-Jin-Ji's,
+#: each also an entity with that id; ``national`` is for central and national-level bodies (党中央,
+#: 国务院, 中国科学院 …), not Beijing's; an entity with no region stated or derivable is unknown.
+REGIONS = {
+    "beijing": ("北京", "Beijing"),
+    "tianjin": ("天津", "Tianjin"),
+    "hebei": ("河北", "Hebei"),
+    "national": ("国家", "National"),
+    "china": ("国内其他", "Elsewhere in China"),
+    "abroad": ("境外", "Abroad"),
+}
+#: The regions of Jing-Jin-Ji, whose links across are the collaboration the plan is about.
+JINGJINJI = ("beijing", "tianjin", "hebei")
 
 
 @lru_cache(maxsize=256)

@@ -3,8 +3,10 @@
 (function () {
   "use strict";
   const data = JSON.parse(document.getElementById("kg-data").textContent);
+  // Labels smaller than this on screen are not drawn (they appear as one zooms in).
+  const LABEL_DRAWN_PX = 6;
   const nodes = new vis.DataSet(data.nodes);
-  const edges = new vis.DataSet(data.edges);
+  const edges = new vis.DataSet(data.edges.map(function (edge, index) { return Object.assign({ id: index }, edge); }));
   const container = document.getElementById("network");
   const network = new vis.Network(container, { nodes: nodes, edges: edges }, {
     physics: false,
@@ -13,7 +15,7 @@
     nodes: {
       font: { size: 16, face: "sans-serif", strokeWidth: 3, strokeColor: "#ffffff" },
       borderWidth: 1,
-      scaling: { label: { drawThreshold: 4 } },
+      scaling: { label: { drawThreshold: LABEL_DRAWN_PX } },
     },
     edges: {
       smooth: false,
@@ -26,6 +28,17 @@
     const node = document.createElement(tag);
     if (text !== undefined && text !== null) node.textContent = String(text);
     if (className) node.className = className;
+    return node;
+  }
+
+  // A text in both languages; the page shows one or both (the language switch).
+  function bi(tag, zh, en, className) {
+    const node = el(tag, null, className);
+    const a = el("span", zh);
+    a.lang = "zh";
+    const b = el("span", en);
+    b.lang = "en";
+    node.append(a, " ", b);
     return node;
   }
 
@@ -70,20 +83,20 @@
     const dl = el("dl");
     function row(label, value) {
       if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) return;
-      dl.appendChild(el("dt", label));
+      dl.appendChild(Array.isArray(label) ? bi("dt", label[0], label[1]) : el("dt", label));
       dl.appendChild(el("dd", Array.isArray(value) ? value.join("、") : value));
     }
-    row("编号 id", d.id);
-    row("别名 aliases", d.aliases);
-    row("区域 region", d.region);
+    row(["编号", "id"], d.id);
+    row(["别名", "aliases"], d.aliases);
+    row(["区域", "region"], d.region);
     Object.keys(d.attributes).forEach(function (key) { row(key, d.attributes[key]); });
     panel.appendChild(dl);
     if (d.quote || d.note) {
-      panel.appendChild(el("h3", "规划原文 In the plan"));
+      panel.appendChild(bi("h3", "规划原文", "In the plan"));
       panel.appendChild(quoteBlock(d.section, d.quote, d.note));
     }
     if (d.links.length) {
-      panel.appendChild(el("h3", "关联 Links (" + d.links.length + ")"));
+      panel.appendChild(bi("h3", "关联 (" + d.links.length + ")", "Links (" + d.links.length + ")"));
       const list = el("ul");
       d.links.forEach(function (link) {
         const item = el("li");
@@ -164,6 +177,7 @@
     domainSelect.value = "";
     regionSelect.value = "";
     search.value = "";
+    unlinkedBox.checked = !data.hide_unlinked;
     results.replaceChildren();
     applyFilters();
   });
@@ -191,12 +205,71 @@
     });
   }
 
+  // Entities without a link in the view (programmes, indicators the plan names alone) are hidden
+  // until asked for: in an overview they would sit in rows below the network.
+  const degree = {};
+  nodes.getIds().forEach(function (id) { degree[id] = 0; });
+  edges.get().forEach(function (e) { degree[e.from] += 1; degree[e.to] += 1; });
+  const unlinked = nodes.getIds().filter(function (id) { return degree[id] === 0; });
+  const unlinkedBox = document.getElementById("unlinked");
+  unlinkedBox.parentElement.hidden = unlinked.length === 0 || unlinked.length === nodes.length;
+  document.getElementById("unlinked-count").textContent = String(unlinked.length);
+  unlinkedBox.checked = !data.hide_unlinked;
+  unlinkedBox.addEventListener("change", applyFilters);
+
+  // At the initial zoom the labels of the most connected nodes are readable (LABELLED of them, at
+  // least LABEL_PX on screen); the rest are drawn once zoomed in far enough, and named on hover.
+  const LABELLED = 20;
+  const LABEL_PX = 13;
+  const BASE_FONT = 16;
+  function labelTheMostConnected(shown) {
+    const ranked = Array.from(shown).filter(function (id) { return degree[id] > 0; });
+    ranked.sort(function (a, b) { return degree[b] - degree[a] || (a < b ? -1 : 1); });
+    const top = new Set(ranked.slice(0, LABELLED));
+    const size = Math.max(BASE_FONT, Math.ceil(LABEL_PX / network.getScale()));
+    nodes.update(nodes.getIds().map(function (id) {
+      return { id: id, font: { size: top.has(id) ? size : BASE_FONT } };
+    }));
+    network.redraw();
+    separateLabels(ranked.slice(0, LABELLED));
+  }
+
+  // Nudge the labelled nodes apart until their labels no longer overlap (the more connected of
+  // two stays put): a few steps, each the smaller overlap of a pair, deterministic.
+  function separateLabels(ranked) {
+    const boxes = {};
+    ranked.forEach(function (id) {
+      const box = network.getBoundingBox(id);
+      const at = network.getPositions([id])[id];
+      boxes[id] = { x: at.x, y: at.y, left: box.left - at.x, right: box.right - at.x, top: box.top - at.y, bottom: box.bottom - at.y };
+    });
+    for (let round = 0; round < 80; round++) {
+      let moved = false;
+      for (let i = 0; i < ranked.length; i++) {
+        for (let j = i + 1; j < ranked.length; j++) {
+          const a = boxes[ranked[i]], b = boxes[ranked[j]];
+          const dx = Math.min(a.x + a.right, b.x + b.right) - Math.max(a.x + a.left, b.x + b.left);
+          const dy = Math.min(a.y + a.bottom, b.y + b.bottom) - Math.max(a.y + a.top, b.y + b.top);
+          if (dx <= 0 || dy <= 0) continue;
+          if (dy < dx) b.y += (b.y >= a.y ? 1 : -1) * (dy + 4);
+          else b.x += (b.x >= a.x ? 1 : -1) * (dx + 4);
+          moved = true;
+        }
+      }
+      if (!moved) break;
+    }
+    ranked.forEach(function (id) { network.moveNode(id, boxes[id].x, boxes[id].y); });
+  }
+
   const count = document.getElementById("count");
   function applyFilters() {
     const shown = new Set(visibleIds());
+    if (!unlinkedBox.checked) unlinked.forEach(function (id) { shown.delete(id); });
     nodes.update(nodes.getIds().map(function (id) { return { id: id, hidden: !shown.has(id) }; }));
     const edgeCount = edges.get().filter(function (e) { return shown.has(e.from) && shown.has(e.to); }).length;
-    count.textContent = shown.size + " 个节点 nodes · " + edgeCount + " 条关联 links";
+    count.replaceChildren(bi("span", shown.size + " 个节点 · " + edgeCount + " 条关联", shown.size + " nodes · " + edgeCount + " links"));
+    if (shown.size) network.fit({ nodes: Array.from(shown), animation: false });
+    labelTheMostConnected(shown);
     return { nodes: shown.size, edges: edgeCount };
   }
 
@@ -207,16 +280,85 @@
     const glyph = el("span", item.glyph, "glyph");
     glyph.style.color = item.colour;
     entry.appendChild(glyph);
-    entry.appendChild(document.createTextNode(item.label_zh + " " + item.label_en));
+    entry.appendChild(bi("span", item.label_zh, item.label_en));
     legend.appendChild(entry);
   });
   const cross = el("span");
   const bar = el("span", "", "cross");
   bar.style.background = data.cross_colour;
   cross.appendChild(bar);
-  cross.appendChild(document.createTextNode("跨京津冀区域的关联 cross-region link"));
+  cross.appendChild(bi("span", "跨京津冀区域的关联", "cross-region link"));
   legend.appendChild(cross);
 
+  // The language of labels, legend, panel and controls: both (the default), Chinese or English.
+  const lang = document.getElementById("lang");
+  function applyLanguage() {
+    document.body.dataset.lang = lang.value;
+    const english = lang.value === "en";
+    nodes.update(nodes.getIds().map(function (id) {
+      const d = data.details[id];
+      return { id: id, label: english && d && d.name_en ? d.name_en : (d ? d.name_zh : id) };
+    }));
+    edges.update(data.edges.map(function (edge, index) {
+      return { id: index, label: english ? data.edge_labels[index].en : data.edge_labels[index].zh };
+    }));
+  }
+  lang.addEventListener("change", applyLanguage);
+
+  // Export of the view as drawn: PNG from the canvas, SVG redrawn from the same positions.
+  function download(name, href) {
+    const link = el("a");
+    link.download = name;
+    link.href = href;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  }
+  document.getElementById("export-png").addEventListener("click", function () {
+    download("view.png", container.querySelector("canvas").toDataURL("image/png"));
+  });
+  document.getElementById("export-svg").addEventListener("click", function () {
+    download("view.svg", "data:image/svg+xml;charset=utf-8," + encodeURIComponent(toSvg()));
+  });
+  function toSvg() {
+    const NS = "http://www.w3.org/2000/svg";
+    const scale = network.getScale();  // the labels the canvas draws at this zoom, the SVG writes
+    const shownNodes = nodes.get({ filter: function (n) { return !n.hidden; } });
+    const ids = new Set(shownNodes.map(function (n) { return n.id; }));
+    const at = network.getPositions(Array.from(ids));
+    const xs = Object.values(at).map(function (p) { return p.x; });
+    const ys = Object.values(at).map(function (p) { return p.y; });
+    const pad = 80;
+    const x0 = Math.min.apply(null, xs.concat([0])) - pad, y0 = Math.min.apply(null, ys.concat([0])) - pad;
+    const width = Math.max.apply(null, xs.concat([0])) - x0 + pad, height = Math.max.apply(null, ys.concat([0])) - y0 + pad;
+    const svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("xmlns", NS);
+    svg.setAttribute("viewBox", [x0, y0, width, height].join(" "));
+    svg.setAttribute("font-family", "sans-serif");
+    function add(parent, tag, attributes, text) {
+      const node = document.createElementNS(NS, tag);
+      Object.keys(attributes).forEach(function (key) { node.setAttribute(key, String(attributes[key])); });
+      if (text !== undefined) node.textContent = String(text);
+      parent.appendChild(node);
+      return node;
+    }
+    const lines = add(svg, "g", { "class": "links" });
+    edges.get().forEach(function (e) {
+      if (!ids.has(e.from) || !ids.has(e.to)) return;
+      const colour = typeof e.color === "string" ? e.color : (e.color && e.color.color) || "#a9b1ba";
+      add(lines, "line", { x1: at[e.from].x, y1: at[e.from].y, x2: at[e.to].x, y2: at[e.to].y, stroke: colour, "stroke-width": e.width || 1 });
+    });
+    const dots = add(svg, "g", { "class": "nodes" });
+    shownNodes.forEach(function (n) {
+      const colour = typeof n.color === "string" ? n.color : (n.color && n.color.background) || "#999999";
+      add(dots, "circle", { cx: at[n.id].x, cy: at[n.id].y, r: n.size || 10, fill: colour });
+      const size = (n.font && n.font.size) || 16;
+      if (size * scale >= LABEL_DRAWN_PX) add(dots, "text", { x: at[n.id].x, y: at[n.id].y + (n.size || 10) + size, "font-size": size, "text-anchor": "middle" }, n.label);
+    });
+    return new XMLSerializer().serializeToString(svg);
+  }
+
+  applyLanguage();
   const initial = applyFilters();
   network.once("afterDrawing", function () { document.body.dataset.ready = "true"; });
   // For tests and for people at the console.
