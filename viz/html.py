@@ -33,7 +33,7 @@ from kg.vocab.ontology import load_ontology
 from kg.vocab.schema import ATTRIBUTES, JINGJINJI, REGIONS, REL, link_name
 from viz.layout import LAYOUTS, REGION_BANDS, positions
 
-__all__ = ["MAX_NODES", "STYLE", "view_data", "render", "write_page"]
+__all__ = ["MAX_NODES", "STYLE", "view_data", "render", "write_page", "json_for_script"]
 
 #: By default a view holds at most this many nodes: beyond, a page is slow to read (it still
 #: works: 10,000 nodes draw in seconds, see BENCHMARKS.md); ``max_nodes`` raises the bound.
@@ -226,7 +226,7 @@ def view_data(
     }
 
 
-def _json_for_script(data) -> str:
+def json_for_script(data) -> str:
     """JSON that cannot end its <script> element or open another."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     for raw, escaped in (
@@ -270,7 +270,7 @@ def render(
         "SUBTITLE": html.escape(subtitle),
         "VIS_CSS": _vis("vis-network.css").replace("</style", "<\\/style"),
         "STYLE": _asset("view.css"),
-        "DATA": _json_for_script(data),
+        "DATA": json_for_script(data),
         "VIS_JS": _vis("vis-network.min.js"),
         "SCRIPT": _asset("view.js"),
     }

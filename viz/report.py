@@ -9,9 +9,11 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from kg.analysis.flows import region_flows
 from kg.analysis.markdown import to_markdown
 from kg.graph.mapping import PropertyGraph
 from kg.graph.regions import regions_of
+from viz.flows import render_flows
 from viz.html import render, write_page
 from viz.select import select
 
@@ -57,6 +59,8 @@ def write_report(pg: PropertyGraph, analysis: dict, directory: str | Path, *, ho
             directory / f"focus-{node.props['id']}.html",
         )
         written.append(("focus", title, path))
+    flows = write_page(render_flows(region_flows(pg, regions)), directory / "flows.html")
+    written.append(("overview", "京津冀关联流向 Region flows (Beijing · Tianjin · Hebei · national)", flows))
     markdown = directory / "analysis.md"
     markdown.write_text(to_markdown(analysis), encoding="utf-8")
     written.append(("analysis", "网络分析报告 Analysis report (Markdown)", markdown))
