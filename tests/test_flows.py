@@ -49,6 +49,8 @@ def test_clicking_a_flow_lists_its_links_with_their_quotes(report, open_page, pl
 def test_the_index_links_the_flows_and_every_file_written(report):
     index = (report / "index.html").read_text(encoding="utf-8")
     assert 'href="flows.html"' in index
+    for name in ("plan.ttl", "plan.nt", "plan.jsonld", "analysis.md", "overview-geo.html"):
+        assert f'href="{name}"' in index and (report / name).is_file()
 
 
 def test_hostile_names_stay_text(tmp_path, open_page):

@@ -61,7 +61,7 @@ def report(data, output: str | Path) -> dict:
 
     model = plan_model(data)
     pg = model_to_property_graph(model)
-    paths = write_report(pg, analyze(pg), output)
-    write_rdf(triples(model), output)
+    rdf, _ = write_rdf(triples(model), output)
+    paths = write_report(pg, analyze(pg), output, data_files=tuple(rdf))
     output = Path(output)
     return {"entities": len(pg.nodes), "links": len(pg.rels), "files": len(paths), "index": output / "index.html"}

@@ -26,9 +26,12 @@ REPORT_LAYOUTS = {
 }
 
 
-def write_report(pg: PropertyGraph, analysis: dict, directory: str | Path, *, hops: int = 2) -> list[Path]:
-    """Write the overview pages, one focused page per column-2 centre and column-3 zone,
-    the analysis (Markdown), and ``index.html`` linking them; return the paths."""
+def write_report(
+    pg: PropertyGraph, analysis: dict, directory: str | Path, *, hops: int = 2, data_files: tuple[Path, ...] = ()
+) -> list[Path]:
+    """Write the overview pages, the region flows, one focused page per column-2 centre and column-3
+    zone, the analysis (Markdown), and ``index.html`` linking them and the ``data_files`` already
+    written into the folder (the RDF graph); return the paths."""
     directory = Path(directory)
     regions = regions_of(pg)
     written: list[tuple[str, str, Path]] = []
@@ -64,13 +67,19 @@ def write_report(pg: PropertyGraph, analysis: dict, directory: str | Path, *, ho
     markdown = directory / "analysis.md"
     markdown.write_text(to_markdown(analysis), encoding="utf-8")
     written.append(("analysis", "网络分析报告 Analysis report (Markdown)", markdown))
+    written.extend(("data", f"{path.name}", path) for path in data_files)
     index = directory / "index.html"
     write_page(_index(written, analysis), index)
     return [index, *(path for _, _, path in written)]
 
 
 def _index(entries: list[tuple[str, str, Path]], analysis: dict) -> str:
-    groups = {"overview": "总览 Overviews", "focus": "专栏2、专栏3 聚焦 Focused views", "analysis": "分析 Analysis"}
+    groups = {
+        "overview": "总览 Overviews",
+        "focus": "专栏2、专栏3 聚焦 Focused views",
+        "analysis": "分析 Analysis",
+        "data": "图谱数据 The graph as RDF (Turtle, N-Triples, JSON-LD)",
+    }
     parts = []
     for group, heading in groups.items():
         items = [
