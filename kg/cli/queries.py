@@ -14,6 +14,7 @@ from kg.cli.options import (
     query_text_options,
     settings,
     store_option,
+    timeout_option,
 )
 from kg.cli.render import render
 
@@ -57,8 +58,9 @@ def queries(fmt):
 @format_option
 @data_option
 @store_option
+@timeout_option
 @neo4j_options
-def query(name, params, engine, fmt, data, store, uri, username, password, database):
+def query(name, params, engine, fmt, data, store, timeout, uri, username, password, database):
     """Answer a question of the query library (see 'kg queries')."""
     from kg.query.engine import answer, answer_json
 
@@ -71,7 +73,7 @@ def query(name, params, engine, fmt, data, store, uri, username, password, datab
     else:
         from loaders.bolt.read import ReadSession
 
-        with ReadSession(settings(uri, username, password, database)) as session:
+        with ReadSession(settings(uri, username, password, database, timeout)) as session:
             columns, rows = answer(name, dict(params), session)
     echo_rows(rows, columns, fmt)
 

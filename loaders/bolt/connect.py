@@ -139,7 +139,7 @@ def lost_while(settings: Settings, doing: str):
         yield
     except IncompleteCommit:
         raise LoadInterrupted(
-            f"the connection to {redact(settings.uri)} was lost while {doing} was committing: "
+            f"the connection to {redact(settings.uri)} was lost at a commit while {doing}: "
             "its outcome is unknown and the graph in the database may be incomplete",
             hint=hint,
         ) from None
