@@ -17,6 +17,7 @@ from kg.cli.options import (
     query_text,
     query_text_options,
     settings,
+    timeout_option,
 )
 from kg.cli.render import render
 
@@ -168,17 +169,20 @@ def echo_rows(rows, columns, fmt):
 @query_text_options
 @click.option("--param", "-p", "params", type=NameValue(), multiple=True, help="A $parameter, NAME=VALUE (repeatable).")
 @format_option
+@timeout_option
 @neo4j_options
-def cypher(text, file, params, fmt, uri, username, password, database):
+def cypher(text, file, params, fmt, timeout, uri, username, password, database):
     """Run an ad-hoc read-only Cypher query on the Bolt server.
 
     The query comes from TEXT, --file, or standard input, and runs in a read
-    transaction that is rolled back; clauses that write are refused.
+    transaction that is rolled back; clauses that write are refused. It may
+    run --timeout seconds (Neo4j stops it then; ArcadeDB finishes it while
+    kg has stopped waiting).
     """
     from kg.query.engine import ad_hoc
     from loaders.bolt.read import ReadSession
 
     body, name = query_text(text, file)
-    with ReadSession(settings(uri, username, password, database)) as session:
+    with ReadSession(settings(uri, username, password, database, timeout)) as session:
         columns, rows = ad_hoc(body, dict(params), session, name=name)
     echo_rows(rows, columns, fmt)

@@ -114,7 +114,19 @@ def neo4j_options(func):
             help="User name.",
         ),
         click.option(
-            "--password", type=str, envvar="NEO4J_PASSWORD", show_envvar=True, help="Password (never printed)."
+            "--password",
+            type=str,
+            envvar="NEO4J_PASSWORD",
+            show_envvar=True,
+            help="Password (never printed). A password given as a flag is visible to other users of the machine "
+            "(ps): prefer NEO4J_PASSWORD or --password-file; on a terminal, without either, it is asked for.",
+        ),
+        click.option(
+            "--password-file",
+            type=click.File("r", encoding="utf-8"),
+            expose_value=False,
+            callback=_password_file,
+            help="Read the password from the first line of this file ('-' for standard input).",
         ),
         click.option(
             "--database",
@@ -140,11 +152,27 @@ def query_text_options(func):
     return click.argument("text", type=str, required=False)(func)
 
 
-def settings(uri, username, password, database):
-    """The connection settings of the neo4j options."""
-    from loaders.bolt.connect import Settings
+def _password_file(ctx, param, file):
+    if file is not None:
+        ctx.meta["kg.password_file"] = file.readline().rstrip("\r\n")
+    return file
 
-    return Settings(uri=uri, username=username, password=password, database=database)
+
+def settings(uri, username, password, database, timeout=None):
+    """The connection settings of the neo4j options (``timeout``: a query's time limit in seconds).
+
+    The password comes from --password-file, --password, NEO4J_PASSWORD, or (on a terminal) a prompt.
+    """
+    from loaders.bolt.connect import QUERY_TIMEOUT, Settings
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and "kg.password_file" in ctx.meta:
+        if password is not None and ctx.get_parameter_source("password") == click.core.ParameterSource.COMMANDLINE:
+            raise click.UsageError("give --password or --password-file, not both")
+        password = ctx.meta["kg.password_file"]
+    if password is None and sys.stdin.isatty() and sys.stderr.isatty():
+        password = click.prompt(f"Password of '{username}'", hide_input=True, err=True)
+    return Settings(uri=uri, username=username, password=password, database=database, timeout=timeout or QUERY_TIMEOUT)
 
 
 def query_text(text, file) -> tuple[str, str]:
@@ -179,6 +207,5 @@ def timeout_option(func):
         type=click.FloatRange(min=0.1),
         default=DEFAULT_TIMEOUT,
         show_default=True,
-        help="Seconds the query may run; then it is stopped with an error (the embedded engine also "
-        "limits its memory to 4 GiB).",
+        help="Seconds the query may run; then it is stopped with an error.",
     )(func)

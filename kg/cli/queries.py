@@ -75,7 +75,7 @@ def query(name, params, engine, fmt, data, store, timeout, uri, username, passwo
     else:
         from loaders.bolt.read import ReadSession
 
-        with ReadSession(settings(uri, username, password, database)) as session:
+        with ReadSession(settings(uri, username, password, database, timeout)) as session:
             columns, rows = answer(name, dict(params), session)
     echo_rows(rows, columns, fmt)
 

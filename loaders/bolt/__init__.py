@@ -13,6 +13,9 @@ The package works with Neo4j 5 and ArcadeDB's Bolt plugin; where they differ it 
   nodes created in the same load find them by ``elementId`` instead.
 - ArcadeDB does not enforce read access mode: read-only queries are run in an
   explicit transaction that is always rolled back (see :class:`loaders.bolt.read.ReadSession`).
+- ArcadeDB ignores a transaction's timeout and finishes a query whose client
+  has gone: :class:`loaders.bolt.read.ReadSession` stops waiting at the limit
+  and drops the connection (Neo4j ends the transaction itself).
 
 The modules:
 
@@ -20,6 +23,7 @@ The modules:
 - :mod:`loaders.bolt.read`: read the graph (or some of its items) back; read-only sessions.
 - :mod:`loaders.bolt.write`: batched writes in managed transactions.
 - :mod:`loaders.bolt.diff`: the one diff, what to send so that the database holds a graph.
+- :mod:`loaders.bolt.lock`: one load at a time per database (a lock node, a lease).
 - :mod:`loaders.bolt.state`: the summary a load leaves in the database (buckets, digests, hashes).
 - :mod:`loaders.bolt.snapshot`: the snapshot of the lists as last loaded, in the user's cache.
 - :mod:`loaders.bolt.options`: a load's options, the load under way and what it did.

@@ -5,9 +5,9 @@ marked). Without a summary, everything is compared and the buckets are drawn aga
 from __future__ import annotations
 
 from kg.graph.mapping import PropertyGraph
-from loaders.bolt.diff import SyncPlan, plan_sync
+from loaders.bolt.diff import SyncPlan, drop_duplicates, plan_sync
 from loaders.bolt.options import LoadRun, Outcome
-from loaders.bolt.read import read_graph
+from loaders.bolt.read import read_duplicates, read_graph
 from loaders.bolt.state import (
     LoadState,
     bucket_sums,
@@ -39,6 +39,7 @@ def by_buckets(
         if current is None:
             current = read_graph(driver, database)
         plan = plan_sync(current, target, replace=replace)
+        drop_duplicates(plan, read_duplicates(driver, database), current, target)
         new_state = LoadState.draw(target.nodes)
         target_sums = None  # summed while the batches go out
         examined = set(range(len(new_state.bounds)))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from kg.graph.mapping import Node, PropertyGraph, Rel
 
-__all__ = ["SyncPlan", "plan_sync"]
+__all__ = ["SyncPlan", "plan_sync", "drop_duplicates"]
 
 
 @dataclass
@@ -27,6 +27,7 @@ class SyncPlan:
     delete_rels: list[Rel] = field(default_factory=list)
     unchanged_nodes: int = 0
     unchanged_rels: int = 0
+    duplicates_removed: int = 0
 
     def summary(self) -> dict:
         return {
@@ -38,6 +39,7 @@ class SyncPlan:
             "relationships_updated": len(self.update_rels),
             "relationships_deleted": len(self.delete_rels),
             "relationships_unchanged": self.unchanged_rels,
+            **({"duplicates_removed": self.duplicates_removed} if self.duplicates_removed else {}),
         }
 
     @property
@@ -91,3 +93,33 @@ def plan_sync(current: PropertyGraph, target: PropertyGraph, *, replace: bool = 
             rel for key, rel in current.rels.items() if key not in target.rels and not {rel.start, rel.end} & gone
         )
     return plan
+
+
+def drop_duplicates(plan: SyncPlan, duplicates: dict, current: PropertyGraph, target: PropertyGraph) -> None:
+    """Make ``plan`` leave one relationship of each duplicated ``(start, type, end)`` key (``duplicates``:
+    key → copies): all copies are deleted and one is created, as the target has it (or as the database
+    had it, if the target lacks it and the plan keeps it).
+
+    >>> from kg.graph.mapping import Rel
+    >>> rel = Rel("a", "T", "b", {})
+    >>> plan = SyncPlan(unchanged_rels=1)
+    >>> drop_duplicates(plan, {rel.key: 3}, PropertyGraph(rels={rel.key: rel}), PropertyGraph(rels={rel.key: rel}))
+    >>> plan.summary()["duplicates_removed"], len(plan.delete_rels), len(plan.create_rels), plan.unchanged_rels
+    (2, 1, 1, 0)
+    """
+    gone = set(plan.delete_nodes)
+    deleted = {r.key for r in plan.delete_rels}
+    created = {r.key for r in plan.create_rels}
+    updated = {r.key for r in plan.update_rels}
+    for key, copies in sorted(duplicates.items()):
+        plan.duplicates_removed += copies - 1
+        if key[0] in gone or key[2] in gone or key in deleted:  # all copies go with the node, or by key
+            continue
+        plan.delete_rels.append(current.rels[key])
+        if key in created:
+            continue
+        if key in updated:
+            plan.update_rels = [r for r in plan.update_rels if r.key != key]
+        elif key in target.rels:
+            plan.unchanged_rels -= 1
+        plan.create_rels.append(target.rels.get(key) or current.rels[key])

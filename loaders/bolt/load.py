@@ -33,7 +33,7 @@ from pathlib import Path
 
 from kg.graph.mapping import PropertyGraph, model_to_property_graph
 from loaders.bolt.buckets import by_buckets
-from loaders.bolt.connect import Settings
+from loaders.bolt.connect import Settings, lost_while
 from loaders.bolt.first import first_load
 from loaders.bolt.options import LoadOptions, LoadRun, Outcome
 from loaders.bolt.prepare import Prepare
@@ -71,9 +71,10 @@ def load(
             raise
     driver, state, current = prepare.result()
     try:
-        return by_buckets(LoadRun(driver, settings, options), target, state, current).summary
+        with lost_while(settings, "loading"):
+            return by_buckets(LoadRun(driver, settings, options), target, state, current).summary
     finally:
-        driver.close()
+        prepare.close()
 
 
 def load_lists(
@@ -134,37 +135,38 @@ def _load_lists(folder, settings: Settings, options: LoadOptions, snapshots: boo
     driver, state, current = prepare.result()
     run = LoadRun(driver, settings, options)
     try:
-        outcome = None
-        if found is not None and still_holds(state, snapshot, len(found.index.kinds)):
+        with lost_while(settings, "loading"):
+            outcome = None
+            if found is not None and still_holds(state, snapshot, len(found.index.kinds)):
 
-            def keep(outcome: Outcome) -> None:
-                kept = Snapshot(
-                    found.index, outcome.bounds, outcome.hashes, outcome.target_sums, digests, snapshot.links_file
-                )
-                write_snapshot(path, kept)
+                def keep(outcome: Outcome) -> None:
+                    kept = Snapshot(
+                        found.index, outcome.bounds, outcome.hashes, outcome.target_sums, digests, snapshot.links_file
+                    )
+                    write_snapshot(path, kept)
 
-            outcome = by_rows(run, found, state, snapshot, keep)
-        if outcome is None:
-            lists, model = whole or _whole(folder)
-            index = None
+                outcome = by_rows(run, found, state, snapshot, keep)
+            if outcome is None:
+                lists, model = whole or _whole(folder)
+                index = None
 
-            def meanwhile() -> None:  # while the batches go out
-                nonlocal index
-                if path is not None and lists.texts is not None:
-                    from kg.lists.incremental import index_lists
+                def meanwhile() -> None:  # while the batches go out
+                    nonlocal index
+                    if path is not None and lists.texts is not None:
+                        from kg.lists.incremental import index_lists
 
-                    index = index_lists(*lists.texts, model)
+                        index = index_lists(*lists.texts, model)
 
-            if state is None and current is not None and not current.nodes and not current.rels:
-                outcome = first_load(run, model, meanwhile)
-            else:
-                outcome = by_buckets(run, model_to_property_graph(model), state, current, meanwhile)
-            if index is not None:
-                snapshot = Snapshot(index, outcome.bounds, outcome.hashes, outcome.target_sums, lists.digests)
-                write_snapshot(path, snapshot)
-        return outcome.summary
+                if state is None and current is not None and not current.nodes and not current.rels:
+                    outcome = first_load(run, model, meanwhile)
+                else:
+                    outcome = by_buckets(run, model_to_property_graph(model), state, current, meanwhile)
+                if index is not None:
+                    snapshot = Snapshot(index, outcome.bounds, outcome.hashes, outcome.target_sums, lists.digests)
+                    write_snapshot(path, snapshot)
+            return outcome.summary
     finally:
-        driver.close()
+        prepare.close()
 
 
 def _whole(folder):

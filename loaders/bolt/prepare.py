@@ -1,11 +1,13 @@
-"""Connect, create the constraint and read what the database holds, in a thread, while the lists are read and checked."""
+"""Connect, create the constraint, take the load lock and read what the database holds, in a thread,
+while the lists are read and checked."""
 
 from __future__ import annotations
 
 import threading
 
 from kg.graph.mapping import PropertyGraph
-from loaders.bolt.connect import Settings, connect
+from loaders.bolt.connect import Settings, connect, lost_while
+from loaders.bolt.lock import LoadLock
 from loaders.bolt.read import read_graph
 from loaders.bolt.state import LoadState, read_state
 from loaders.bolt.write import CONSTRAINT
@@ -14,8 +16,9 @@ __all__ = ["Prepare"]
 
 
 class Prepare(threading.Thread):
-    """Connect, create the constraint, read the load summary (unless ``full``) and, without one, the
-    whole graph. :meth:`result` waits and gives ``(driver, state, current)``; :meth:`cancel` gives up."""
+    """Connect, create the constraint, take the load lock (:mod:`loaders.bolt.lock`), read the load summary
+    (unless ``full``) and, without one, the whole graph. :meth:`result` waits and gives ``(driver, state,
+    current)``; :meth:`close` releases the lock and the driver; :meth:`cancel` gives up."""
 
     def __init__(self, settings: Settings, full: bool):
         # The driver is imported before the thread starts: an import reads a few hundred files, and
@@ -27,6 +30,7 @@ class Prepare(threading.Thread):
         self.settings, self.full = settings, full
         self.cancelled = threading.Event()
         self.driver = None
+        self.lock: LoadLock | None = None
         self.state: LoadState | None = None
         self.current: PropertyGraph | None = None
         self.error: BaseException | None = None
@@ -34,26 +38,37 @@ class Prepare(threading.Thread):
     def run(self) -> None:
         try:
             self.driver = connect(self.settings)
-            with self.driver.session(database=self.settings.database) as session:
-                session.run(CONSTRAINT).consume()
-                self.state = None if self.full else session.execute_read(read_state)
-            if self.state is None and not self.cancelled.is_set():
-                self.current = read_graph(self.driver, self.settings.database)
+            with lost_while(self.settings, "reading the database"):
+                with self.driver.session(database=self.settings.database) as session:
+                    session.run(CONSTRAINT).consume()
+                self.lock = LoadLock(self.driver, self.settings)
+                self.lock.acquire()
+                with self.driver.session(database=self.settings.database) as session:
+                    self.state = None if self.full else session.execute_read(read_state)
+                if self.state is None and not self.cancelled.is_set():
+                    self.current = read_graph(self.driver, self.settings.database)
         except BaseException as exc:  # handed to the main thread
             self.error = exc
         finally:
-            if self.cancelled.is_set() and self.driver is not None:
-                self.driver.close()
+            if self.cancelled.is_set():
+                self.close()
 
     def result(self):
         self.join()
         if self.error is not None:
-            if self.driver is not None:
-                self.driver.close()
+            self.close()
             raise self.error
         return self.driver, self.state, self.current
 
+    def close(self) -> None:
+        """Release the lock and close the driver."""
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+        if self.driver is not None:
+            self.driver.close()
+
     def cancel(self) -> None:
         self.cancelled.set()
-        if not self.is_alive() and self.driver is not None:
-            self.driver.close()
+        if not self.is_alive():
+            self.close()

@@ -6,15 +6,20 @@ explicit transaction that is always rolled back (see :class:`ReadSession`).
 
 from __future__ import annotations
 
+import threading
+
 from kg.errors import ConnectionFailed, QueryError
 from kg.graph.mapping import Node, PropertyGraph, Rel
 from kg.vocab.iris import ENTITY_BASE
 from kg.vocab.ontology import load_ontology
 from kg.vocab.schema import RESOURCE_LABEL
 
-from .connect import Settings, _reason, connect
+from .connect import Settings, _reason, connect, redact
 
-__all__ = ["read_graph", "read_items", "graph_of_records", "ReadSession", "LOOKUP"]
+#: Seconds the client waits past a query's time limit for the server to end it.
+_GRACE = 2.0
+
+__all__ = ["read_graph", "read_duplicates", "read_items", "graph_of_records", "ReadSession", "LOOKUP"]
 
 _READ_NODES = (
     "MATCH (n:Resource) WHERE n.uri STARTS WITH $prefix "
@@ -37,6 +42,24 @@ def read_graph(driver, database: str | None = None) -> PropertyGraph:
     with driver.session(database=database) as session:
         nodes, rels = session.execute_read(work)
     return graph_of_records(nodes, rels)
+
+
+_READ_DUPLICATES = (
+    "MATCH (a:Resource)-[r]->(b:Resource) WHERE a.uri STARTS WITH $prefix AND b.uri STARTS WITH $prefix "
+    "WITH a.uri AS start, type(r) AS type, b.uri AS end, count(r) AS copies WHERE copies > 1 "
+    "RETURN start, type, end, copies"
+)
+
+
+def read_duplicates(driver, database: str | None = None) -> dict[tuple[str, str, str], int]:
+    """The ``(start, type, end)`` keys the database holds more than one relationship of, with how many.
+
+    A load never makes them (:mod:`loaders.bolt.lock`); they are read back as one
+    relationship, so only this query finds them.
+    """
+    with driver.session(database=database) as session:
+        rows = session.execute_read(lambda tx: tx.run(_READ_DUPLICATES, prefix=ENTITY_BASE).data())
+    return {(r["start"], r["type"], r["end"]): r["copies"] for r in rows}
 
 
 _READ_ITEM_NODES = (
@@ -91,7 +114,10 @@ class ReadSession:
 
     Each query runs in an explicit transaction in read access mode that is
     always rolled back: Neo4j refuses writes in read mode, and ArcadeDB (which
-    does not enforce the mode) discards them with the rollback.
+    does not enforce the mode) discards them with the rollback. A query may run
+    ``settings.timeout`` seconds (default 60): Neo4j ends its transaction then;
+    ArcadeDB ignores the limit, so the client stops waiting and drops the
+    connection, but the server finishes the query.
     """
 
     language = "cypher"
@@ -103,28 +129,56 @@ class ReadSession:
     def select(
         self, query: str, parameters: dict | None = None, *, name: str = "query"
     ) -> tuple[list[str], list[dict]]:
-        """Columns and plain rows of the query's answer."""
-        from neo4j import READ_ACCESS
+        """Columns and plain rows of the query's answer, within ``settings.timeout`` seconds."""
         from neo4j.exceptions import CypherSyntaxError, Neo4jError, ServiceUnavailable, SessionExpired
+
+        timeout = self.settings.timeout
+        stopped = QueryError(
+            f"{name}: stopped after {timeout:g} s, its time limit", hint="simplify the query or give a larger --timeout"
+        )
+        # The server is asked to end the transaction at the limit (Neo4j does); the client stops waiting a
+        # little later whatever the server does (ArcadeDB ignores the limit and goes on until the query ends).
+        done: dict = {}
+        worker = threading.Thread(target=self._answer, args=(query, parameters, done), daemon=True, name="kg-query")
+        worker.start()
+        worker.join(timeout + _GRACE)
+        if worker.is_alive():
+            self.driver.close()  # the connection is busy until the server answers
+            self.driver = None
+            raise stopped
+        exc = done.get("error")
+        if exc is None:
+            return done["columns"], done["rows"]
+        if isinstance(exc, CypherSyntaxError):
+            raise QueryError(f"{name}: Cypher syntax error: {_reason(exc)}") from None
+        if isinstance(exc, (ServiceUnavailable, SessionExpired)):
+            raise ConnectionFailed(f"lost {redact(self.settings.uri)} while running {name}: {_reason(exc)}") from None
+        if isinstance(exc, Neo4jError) and "TransactionTimedOut" in (exc.code or ""):
+            raise stopped from None
+        if isinstance(exc, Neo4jError):
+            raise QueryError(f"{name}: {_reason(exc)}") from None
+        raise exc
+
+    def _answer(self, query: str, parameters: dict | None, done: dict) -> None:
+        """Run the query in a read transaction that is rolled back; put columns and rows (or the error) in ``done``."""
+        from neo4j import READ_ACCESS
 
         from kg.query.catalogue import plain
 
         try:
+            if self.driver is None:  # closed by an earlier query that ran out of time
+                self.driver = connect(self.settings)
             with self.driver.session(database=self.settings.database, default_access_mode=READ_ACCESS) as session:
-                tx = session.begin_transaction()
+                tx = session.begin_transaction(timeout=self.settings.timeout)
                 try:
                     result = tx.run(query, parameters or {})
                     columns = list(result.keys())
-                    rows = [{c: plain(record[c]) for c in columns} for record in result]
+                    done["rows"] = [{c: plain(record[c]) for c in columns} for record in result]
+                    done["columns"] = columns
                 finally:
                     tx.rollback()
-        except CypherSyntaxError as exc:
-            raise QueryError(f"{name}: Cypher syntax error: {_reason(exc)}") from None
-        except (ServiceUnavailable, SessionExpired) as exc:
-            raise ConnectionFailed(f"lost {self.settings.uri} while running {name}: {_reason(exc)}") from None
-        except Neo4jError as exc:
-            raise QueryError(f"{name}: {_reason(exc)}") from None
-        return columns, rows
+        except Exception as exc:  # handed to select
+            done["error"] = exc
 
     def lookup(self, value: str) -> list[tuple[str, str]]:
         """Entities with this exact id, name or alias, as ``(id, name_zh)``."""
@@ -135,7 +189,8 @@ class ReadSession:
         return None
 
     def close(self) -> None:
-        self.driver.close()
+        if self.driver is not None:
+            self.driver.close()
 
     def __enter__(self) -> ReadSession:
         return self

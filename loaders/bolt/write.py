@@ -14,7 +14,7 @@ from kg.graph.mapping import Node, Rel
 from kg.vocab.ontology import load_ontology
 from kg.vocab.schema import RESOURCE_LABEL, rel_type
 
-from .connect import Settings, _reason
+from .connect import Settings, _reason, redact
 from .diff import SyncPlan
 
 __all__ = ["batches", "node_batches", "rel_batches", "Writer", "CONSTRAINT", "BATCH_SIZE"]
@@ -206,13 +206,13 @@ class Writer(threading.Thread):
                             )
                 except IncompleteCommit:
                     raise LoadInterrupted(
-                        f"the connection to {settings.uri} was lost while batch {number} of {total} was committing: "
+                        f"the connection to {redact(settings.uri)} was lost while batch {number} of {total} was committing: "
                         "its outcome is unknown and the graph in the database is incomplete",
                         hint="run the same command again: it compares what the interrupted load touched and completes it",
                     ) from None
                 except (ServiceUnavailable, SessionExpired, OSError) as exc:
                     raise LoadInterrupted(
-                        f"the connection to {settings.uri} was lost after {number - 1} of {total} batches "
+                        f"the connection to {redact(settings.uri)} was lost after {number - 1} of {total} batches "
                         f"({_reason(exc)}); the graph in the database is incomplete",
                         hint="run the same command again when the server is back: a rerun sends what is missing",
                     ) from None
