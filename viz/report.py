@@ -9,10 +9,12 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from kg.analysis.briefing import briefing
 from kg.analysis.flows import region_flows
 from kg.analysis.markdown import to_markdown
 from kg.graph.mapping import PropertyGraph
 from kg.graph.regions import regions_of
+from viz.briefing import render_briefing
 from viz.flows import render_flows
 from viz.html import render, write_page
 from viz.select import select
@@ -64,6 +66,8 @@ def write_report(
         written.append(("focus", title, path))
     flows = write_page(render_flows(region_flows(pg, regions)), directory / "flows.html")
     written.append(("overview", "京津冀关联流向 Region flows (Beijing · Tianjin · Hebei · national)", flows))
+    brief = write_page(render_briefing(briefing(pg)), directory / "briefing.html")
+    written.append(("analysis", "京津冀协同简报 Briefing (printable)", brief))
     markdown = directory / "analysis.md"
     markdown.write_text(to_markdown(analysis), encoding="utf-8")
     written.append(("analysis", "网络分析报告 Analysis report (Markdown)", markdown))

@@ -176,7 +176,7 @@ def analyze(pg: PropertyGraph, *, top: int = 5, seed: int = 42) -> dict:
         "summary": {
             "entities": len(pg.nodes),
             "links": len(pg.rels),
-            "by_region": dict(sorted(Counter(r or "其他" for r in regions.values()).items())),
+            "by_region": dict(sorted(Counter(r or "未知" for r in regions.values()).items())),
         },
         "centrality": centrality(pg, top=top),
         "communities": communities(pg, seed=seed),
