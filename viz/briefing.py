@@ -2,7 +2,7 @@
 tables, printable on A4. One offline HTML file; every text from the data is escaped.
 
 >>> page = render_briefing({"sentences": [{"zh": "<甲>", "en": "A"}], "analysis": {"centrality": [],
-...     "bridges": {"by_type": [], "carriers": []}, "profiles": []}, "flows": {"pairs": []}, "domains": [], "types": []})
+...     "bridges": {"by_type": [], "carriers": [], "links": []}, "profiles": []}, "flows": {"pairs": []}, "domains": [], "types": []})
 >>> "&lt;甲&gt;" in page and "<甲>" not in page
 True
 """
