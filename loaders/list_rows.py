@@ -16,6 +16,7 @@ from kg.errors import EntityListError
 from kg.lists.records import Row
 from kg.vocab.schema import ALIAS_SEPARATOR
 from loaders.columns import canonical_column, kind_of, link_of
+from loaders.delimited import MAX_FIELD
 
 __all__ = ["to_list_rows"]
 
@@ -99,6 +100,17 @@ def to_list_rows(
             values["note"] = source
         if values.get("note") and not values.get("quote") and not values["note"].startswith("curated:"):
             values["note"] = f"curated: {values['note']}"  # a fact from outside the plan
+        for key, value in values.items():
+            if len(value) > MAX_FIELD:
+                errors.append(
+                    EntityListError(
+                        record.file,
+                        record.line,
+                        positions.get(key, 0),
+                        f"the field '{key}' holds {len(value):,} characters, over the limit of {MAX_FIELD:,}",
+                        hint="shorten it: the lists hold no longer field",
+                    )
+                )
         if is_link_table:
             predicate = values.get("predicate", "")
             values["predicate"] = link_of(predicate) or predicate

@@ -23,6 +23,7 @@ __all__ = [
     "settings",
     "query_text",
     "progress_stream",
+    "wait_option",
 ]
 
 #: A folder given on the command line.
@@ -158,3 +159,17 @@ def query_text(text, file) -> tuple[str, str]:
 def progress_stream():
     """Where progress bars go: the terminal, or nowhere (off a terminal click prints a bare label)."""
     return sys.stderr if sys.stderr.isatty() else io.StringIO()
+
+
+def wait_option(func):
+    """``--wait``: wait for another writer of the workspace, as the number of seconds to wait (0: none)."""
+    from loaders.lock import WAIT_SECONDS
+
+    return click.option(
+        "--wait",
+        is_flag=True,
+        flag_value=WAIT_SECONDS,
+        default=0.0,
+        help=f"If another kg command is writing the workspace, wait until it is done "
+        f"(at most {WAIT_SECONDS / 60:.0f} minutes) instead of failing.",
+    )(func)
