@@ -57,7 +57,7 @@ def read_delimited(text: str, label: str, delimiter: str = ","):
                 message = f"a quote opened on line {start} is never closed (the file may be cut short)"
             elif "field larger than field limit" in str(exc):
                 message = f"a field is over the limit of {MAX_FIELD:,} characters"
-                hint = "shorten it (or a quote opened here is never closed)"
+                hint = "shorten it, or close a quote left open there"
             else:
                 message = f"malformed CSV: {exc}"
             errors.append(EntityListError(label, start, 0, message, hint=hint))

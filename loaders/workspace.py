@@ -112,10 +112,10 @@ def _journal(folder: Path) -> Path | None:
     elif not stat.S_ISDIR(mode):
         what = "not a folder"
     else:
-        for entry in os.scandir(journal):
-            if not entry.is_file(follow_symlinks=False):
-                what = f"it holds {entry.name}, which is not a plain file"
-                break
+        with os.scandir(journal) as entries:
+            odd = next((e.name for e in entries if not e.is_file(follow_symlinks=False)), None)
+        if odd is not None:
+            what = f"it holds {odd}, which is not a plain file"
     if what:
         raise KGError(
             f"{journal} is not a journal kg wrote ({what}); nothing was read or moved",
