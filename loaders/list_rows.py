@@ -29,6 +29,11 @@ def _clean_name(text: str) -> str:
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
 
 
+def _cell_error(record: Row, positions: dict, key: str, message: str, hint: str) -> EntityListError:
+    """An error in the cell of ``key`` of ``record``."""
+    return EntityListError(record.file, record.line, positions.get(key, 0), message, hint=hint)
+
+
 def to_list_rows(
     records: list[Row], *, default_kind: str | None, source: str | None, errors: list
 ) -> tuple[list[Row], list[Row]]:
@@ -83,12 +88,12 @@ def to_list_rows(
             if key in values:
                 if "\n" in values[key] or "\r" in values[key]:
                     errors.append(
-                        EntityListError(
-                            record.file,
-                            record.line,
-                            positions.get(key, 0),
+                        _cell_error(
+                            record,
+                            positions,
+                            key,
                             f"{key} holds a line break",
-                            hint="remove the line break (Alt+Enter in Excel)",
+                            "remove the line break (Alt+Enter in Excel)",
                         )
                     )
                 values[key] = _clean_name(values[key].replace("\n", " ").replace("\r", " "))
@@ -102,14 +107,9 @@ def to_list_rows(
             values["note"] = f"curated: {values['note']}"  # a fact from outside the plan
         for key, value in values.items():
             if len(value) > MAX_FIELD:
+                too_long = f"the field '{key}' holds {len(value):,} characters, over the limit of {MAX_FIELD:,}"
                 errors.append(
-                    EntityListError(
-                        record.file,
-                        record.line,
-                        positions.get(key, 0),
-                        f"the field '{key}' holds {len(value):,} characters, over the limit of {MAX_FIELD:,}",
-                        hint="shorten it: the lists hold no longer field",
-                    )
+                    _cell_error(record, positions, key, too_long, "shorten it: the lists hold no longer field")
                 )
         if is_link_table:
             predicate = values.get("predicate", "")
