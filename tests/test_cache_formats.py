@@ -30,7 +30,7 @@ SNAPSHOT_CODE = (
     "loaders.bolt.state",
     "loaders.bolt.snapshot",
 )
-SNAPSHOT_DIGEST = "f514f5f67e6a49a05ef91a942d7e3971"
+SNAPSHOT_DIGEST = "83b2487257b4e426a9f4136e78eb03a0"
 
 ONTOLOGY_CODE = ("kg.vocab.ontology",)
 ONTOLOGY_DIGEST = "e1b88810259e125c5ca90a770a37628e"
