@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from loaders.outputs import check_outputs, reporting_write_errors
+
 __all__ = ["plan_model", "lists_graph", "sparql_engine", "validate", "build", "synth"]
 
 
@@ -43,17 +45,21 @@ def validate(data=None, *, shacl: bool | None = None) -> dict:
     return {"entities": len(model.entities), "links": len(model.links), "shacl": shacl_runs(model, shacl)}
 
 
+@reporting_write_errors
 def build(data=None, *, output: str | Path, shacl: bool | None = None, store: str | Path | None = None) -> dict:
     """Check the lists and write plan.ttl, plan.nt and plan.jsonld into ``output`` (and an on-disk
     SPARQL store into ``store``); nothing is written when a check fails. Returns the counts of
-    ``entities``, ``links`` and ``triples``, the ``paths`` and the ``store``."""
+    ``entities``, ``links`` and ``triples``, the ``paths`` and the ``store``. An output that would
+    replace the lists read is refused (:func:`loaders.outputs.check_outputs`)."""
     from kg.query.sparql import check_store_target, write_store
     from kg.rdf.build import triples
     from kg.rdf.serialize import write_rdf
     from kg.rdf.validate import checked
     from loaders.csv_lists import read_workspace
 
+    check_outputs(data, [Path(output) / name for name in ("plan.ttl", "plan.nt", "plan.jsonld")])
     if store is not None:
+        check_outputs(data, [store])
         check_store_target(store)  # before anything is written
     model = checked(read_workspace(data), shacl=shacl)
     done = {"entities": len(model.entities), "links": len(model.links)}
@@ -64,12 +70,14 @@ def build(data=None, *, output: str | Path, shacl: bool | None = None, store: st
     return done
 
 
-def synth(n: int, output: str | Path, *, seed: int = 42) -> dict:
-    """Write a synthetic workspace of ``n`` entities into ``output``; the ``entities`` and ``links`` written."""
+@reporting_write_errors
+def synth(n: int, output: str | Path, *, seed: int = 42, wait: float = 0.0) -> dict:
+    """Write a synthetic workspace of ``n`` entities into ``output`` (replacing the lists there);
+    the ``entities`` and ``links`` written."""
     from kg.lists.synth import synthesize
     from loaders.workspace import write_workspace
 
     Path(output).mkdir(parents=True, exist_ok=True)
     entities, links = synthesize(n, seed=seed)
-    write_workspace(Path(output), entities, links)
+    write_workspace(Path(output), entities, links, wait=wait)
     return {"entities": len(entities), "links": len(links)}

@@ -36,8 +36,8 @@ def read_workspace(folder: str | Path | None = None) -> Lists:
     """Read ``entities.csv`` and ``links.csv`` from ``folder`` (default: the plan's shipped lists).
 
     Every error of both files is collected and raised at once as ``ValidationFailed``.
-    A write to the folder that was interrupted is first finished (if it had
-    committed) or discarded (see :mod:`loaders.workspace`).
+    Nothing is written: a write that was interrupted after it committed is
+    read from its journal, one that had not is ignored (see :mod:`loaders.workspace`).
     """
     errors: list[EntityListError] = []
     files = _files(folder, errors)
@@ -73,12 +73,12 @@ def file_digest(data: bytes) -> str:
 def _files(folder, errors: list) -> list[tuple[str, bytes | None]]:
     """(label, bytes) of the two lists, bytes None for a missing file (and an error added to ``errors``).
 
-    A missing folder raises ``ValidationFailed``; a write to the folder that was
-    interrupted is first finished or discarded.
+    A missing folder raises ``ValidationFailed``; both lists come from the same write.
     """
     if folder is None:
         base = resource("data")
         label = lambda name: f"data/{name}"  # noqa: E731 - as in a checkout
+        committed = {name: (base / name).read_bytes() for name in (ENTITIES_FILE, LINKS_FILE)}
     else:
         base = Path(folder)
         if not base.is_dir():
@@ -90,14 +90,14 @@ def _files(folder, errors: list) -> list[tuple[str, bytes | None]]:
                 ]
             )
         label = lambda name: str(Path(folder) / name)  # noqa: E731
-        from loaders.workspace import recover
+        from loaders.workspace import read_lists
 
-        recover(base)  # finish or discard a write that was interrupted
+        committed = read_lists(base)  # never writes: a committed journal is read in place
     found = []
     for name in (ENTITIES_FILE, LINKS_FILE):
-        path = base / name
-        if path.is_file():
-            found.append((label(name), path.read_bytes()))
+        data = committed[name]
+        if data is not None:
+            found.append((label(name), data))
             continue
         errors.append(
             EntityListError(

@@ -15,7 +15,11 @@ import io
 from kg.errors import EntityListError
 from kg.lists.records import Row
 
-__all__ = ["read_delimited"]
+__all__ = ["read_delimited", "MAX_FIELD"]
+
+#: The longest field, in characters, that the lists hold: the CSV reader accepts it, an import
+#: refuses a longer value, and the lists' writer never writes one. The one place it is set.
+MAX_FIELD = 1_000_000
 
 
 def read_delimited(text: str, label: str, delimiter: str = ","):
@@ -23,6 +27,7 @@ def read_delimited(text: str, label: str, delimiter: str = ","):
     first = text.split("\n", 1)[0]
     if delimiter == "," and "\t" in first and "," not in first:
         delimiter = "\t"  # Excel's "Unicode text" export is tab-separated
+    csv.field_size_limit(MAX_FIELD)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     errors: list[EntityListError] = []
     try:
@@ -47,11 +52,15 @@ def read_delimited(text: str, label: str, delimiter: str = ","):
         except StopIteration:
             break
         except csv.Error as exc:
+            hint = "close the quote, or export the file again"
             if "end of data" in str(exc):
                 message = f"a quote opened on line {start} is never closed (the file may be cut short)"
+            elif "field larger than field limit" in str(exc):
+                message = f"a field is over the limit of {MAX_FIELD:,} characters"
+                hint = "shorten it, or close a quote left open there"
             else:
                 message = f"malformed CSV: {exc}"
-            errors.append(EntityListError(label, start, 0, message, hint="close the quote, or export the file again"))
+            errors.append(EntityListError(label, start, 0, message, hint=hint))
             break
         line = reader.line_num + 1
         if not "".join(cells).strip():

@@ -158,23 +158,28 @@ def describe(counts: dict) -> str:
     )
 
 
-def import_lists(files, data, *, dry_run: bool = False, progress=None, **options) -> dict:
+def import_lists(files, data, *, dry_run: bool = False, wait: float = 0.0, progress=None, **options) -> dict:
     """Merge ``files`` into the workspace ``data`` and write it, unless ``dry_run`` or nothing changes.
 
+    The workspace's lock is held from reading the lists to writing them, so
+    that no other import's rows are lost (``wait``: how many seconds to wait
+    for another writer, see :func:`loaders.lock.exclusive`); a dry run only reads.
     ``options`` are those of :func:`loaders.importer.plan_import` (kind, on_conflict, encoding,
     sheet, source, max_bytes). Returns the ``summary``, the ``changes``, the ``skipped`` notes,
     and whether the lists were ``written``.
     """
+    from contextlib import nullcontext
+
     from kg.lists.diff import diff_lists, is_empty, summary
-    from loaders.importer import plan_import
-    from loaders.workspace import write_workspace
+    from loaders.workspace import commit_lists, list_files, writing
 
     workspace = check_workspace(data)
-    plan = plan_import(list(files), workspace, progress=progress, **options)
-    changes = diff_lists(plan.old, plan.new)
-    written = not dry_run and not is_empty(changes)
-    if written:
-        write_workspace(workspace, plan.entity_rows, plan.link_rows)
+    with nullcontext() if dry_run else writing(workspace, wait=wait):
+        plan = plan_import(list(files), workspace, progress=progress, **options)
+        changes = diff_lists(plan.old, plan.new)
+        written = not dry_run and not is_empty(changes)
+        if written:
+            commit_lists(workspace, list_files(workspace, plan.entity_rows, plan.link_rows))
     return {
         "summary": summary(changes),
         "changes": changes,

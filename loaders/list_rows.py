@@ -16,6 +16,7 @@ from kg.errors import EntityListError
 from kg.lists.records import Row
 from kg.vocab.schema import ALIAS_SEPARATOR
 from loaders.columns import canonical_column, kind_of, link_of
+from loaders.delimited import MAX_FIELD
 
 __all__ = ["to_list_rows"]
 
@@ -26,6 +27,11 @@ _ITEM_SEPARATORS = re.compile(r"[|｜;；]")
 def _clean_name(text: str) -> str:
     """A name as stored: trimmed, inner runs of spaces made one (the plan's own forms are kept)."""
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
+
+
+def _cell_error(record: Row, positions: dict, key: str, message: str, hint: str) -> EntityListError:
+    """An error in the cell of ``key`` of ``record``."""
+    return EntityListError(record.file, record.line, positions.get(key, 0), message, hint=hint)
 
 
 def to_list_rows(
@@ -82,12 +88,12 @@ def to_list_rows(
             if key in values:
                 if "\n" in values[key] or "\r" in values[key]:
                     errors.append(
-                        EntityListError(
-                            record.file,
-                            record.line,
-                            positions.get(key, 0),
+                        _cell_error(
+                            record,
+                            positions,
+                            key,
                             f"{key} holds a line break",
-                            hint="remove the line break (Alt+Enter in Excel)",
+                            "remove the line break (Alt+Enter in Excel)",
                         )
                     )
                 values[key] = _clean_name(values[key].replace("\n", " ").replace("\r", " "))
@@ -99,6 +105,12 @@ def to_list_rows(
             values["note"] = source
         if values.get("note") and not values.get("quote") and not values["note"].startswith("curated:"):
             values["note"] = f"curated: {values['note']}"  # a fact from outside the plan
+        for key, value in values.items():
+            if len(value) > MAX_FIELD:
+                too_long = f"the field '{key}' holds {len(value):,} characters, over the limit of {MAX_FIELD:,}"
+                errors.append(
+                    _cell_error(record, positions, key, too_long, "shorten it: the lists hold no longer field")
+                )
         if is_link_table:
             predicate = values.get("predicate", "")
             values["predicate"] = link_of(predicate) or predicate

@@ -30,7 +30,7 @@ SNAPSHOT_CODE = (
     "loaders.bolt.state",
     "loaders.bolt.snapshot",
 )
-SNAPSHOT_DIGEST = "f36f1fb1d35f3a7ed21e7ce881b582ba"
+SNAPSHOT_DIGEST = "336637dcdeca15bccefac63f573ee043"
 
 ONTOLOGY_CODE = ("kg.vocab.ontology",)
 ONTOLOGY_DIGEST = "e1b88810259e125c5ca90a770a37628e"

@@ -13,6 +13,7 @@ from kg.cli.options import (
     output_option,
     progress_stream,
     shacl_option,
+    wait_option,
 )
 from kg.cli.render import render, render_as
 
@@ -91,22 +92,24 @@ def locate(text, fmt):
 @click.argument("n", type=click.IntRange(1, 10_000_000))
 @output_option(None, "Folder to write the workspace into.", required=True)
 @click.option("--seed", type=int, default=42, show_default=True, help="The same seed gives the same lists.")
-def synth(n, output, seed):
+@wait_option
+def synth(n, output, seed, wait):
     """Write a synthetic workspace of N entities shaped like the plan's lists (for benchmarks)."""
     from loaders.build import synth as write
 
-    done = write(n, output, seed=seed)
+    done = write(n, output, seed=seed, wait=wait)
     click.echo(f"{done['entities']} entities, {done['links']} links → {output}; use it with --data {output}")
 
 
 @click.command()
 @click.argument("directory", type=FOLDER)
 @click.option("--force", is_flag=True, help="Overwrite lists that are already there.")
-def init(directory, force):
+@wait_option
+def init(directory, force, wait):
     """Copy the plan's entity lists into DIRECTORY, to edit and build with --data."""
     from loaders.workspace import init_workspace
 
-    names = [p.name for p in init_workspace(directory, force=force)]
+    names = [p.name for p in init_workspace(directory, force=force, wait=wait)]
     click.echo(f"Copied {' and '.join(names)} to {directory}; build them with: kg build --data {directory}")
 
 
@@ -136,13 +139,15 @@ def init(directory, force):
 @click.option(
     "--max-size", type=click.FloatRange(min=0.001), default=20.0, show_default=True, help="Largest file to read, in MB."
 )
+@wait_option
 @format_option(what="changes")
-def import_(files, data, kind, dry_run, on_conflict, encoding, sheet, source, max_size, fmt):
+def import_(files, data, kind, dry_run, on_conflict, encoding, sheet, source, max_size, wait, fmt):
     """Merge entity lists (CSV, XLSX, JSON, JSON Lines, Turtle) into a workspace.
 
     Shows the changes (entities and links added and changed, field by field),
     then writes every list of the workspace at once, or nothing: a crash or
-    Ctrl-C mid-write leaves the previous lists. Exit codes: 0 the lists were
+    Ctrl-C mid-write leaves the previous lists. One import writes a workspace
+    at a time: another one fails at once, or with --wait waits. Exit codes: 0 the lists were
     written (or, with --dry-run, would be); 1 nothing was written because of
     the errors listed; 2 a usage error.
     """
@@ -159,6 +164,7 @@ def import_(files, data, kind, dry_run, on_conflict, encoding, sheet, source, ma
             list(files),
             data,
             dry_run=dry_run,
+            wait=wait,
             progress=progress,
             kind=kind,
             on_conflict=on_conflict,

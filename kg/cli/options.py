@@ -24,6 +24,7 @@ __all__ = [
     "query_text",
     "progress_stream",
     "timeout_option",
+    "wait_option",
 ]
 
 #: A folder given on the command line.
@@ -208,4 +209,18 @@ def timeout_option(func):
         default=DEFAULT_TIMEOUT,
         show_default=True,
         help="Seconds the query may run; then it is stopped with an error.",
+    )(func)
+
+
+def wait_option(func):
+    """``--wait``: wait for another writer of the workspace, as the number of seconds to wait (0: none)."""
+    from loaders.lock import WAIT_SECONDS
+
+    return click.option(
+        "--wait",
+        is_flag=True,
+        flag_value=WAIT_SECONDS,
+        default=0.0,
+        help=f"If another kg command is writing the workspace, wait until it is done "
+        f"(at most {WAIT_SECONDS / 60:.0f} minutes) instead of failing.",
     )(func)
