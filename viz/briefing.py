@@ -13,6 +13,7 @@ import html
 
 from kg.vocab.ontology import load_ontology
 from kg.vocab.schema import link_name
+from viz.html import document
 
 __all__ = ["render_briefing"]
 
@@ -75,12 +76,16 @@ def render_briefing(brief: dict, *, title: str = "天津市科技创新“十四
             [[f"{t['label_zh']}（{t['label_en']}）", t["count"]] for t in brief["types"]],
         ),
     ]
-    return _PAGE.format(
-        title=html.escape(title),
-        sentences=sentences,
-        pairs=_bars(pairs, "region-pairs"),
-        carriers=_bars(carriers, "carriers"),
-        tables="".join(_table(*table) for table in tables if table[2]),
+    return document(
+        title,
+        _BODY.format(
+            title=html.escape(title),
+            sentences=sentences,
+            pairs=_bars(pairs, "region-pairs"),
+            carriers=_bars(carriers, "carriers"),
+            tables="".join(_table(*table) for table in tables if table[2]),
+        ),
+        css=_CSS,
     )
 
 
@@ -109,25 +114,17 @@ def _table(heading: str, columns: list[str], rows: list[list]) -> str:
     return f"<h2>{html.escape(heading)}</h2><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-_PAGE = """<!DOCTYPE html>
-<html lang="zh">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>{title}</title>
-<style>
-body {{ font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", system-ui, sans-serif; margin: 2em auto; max-width: 50em; color: #1d2733; line-height: 1.5; }}
-h1 {{ font-size: 1.5em; }} h2 {{ font-size: 1.1em; margin-top: 1.6em; }}
-ol.findings li {{ margin: .6em 0; }} ol.findings p {{ margin: 0; }} p.en {{ color: #5a6776; font-size: .92em; }}
-svg.chart text {{ font-size: 13px; fill: #1d2733; }} rect.city {{ fill: #f3a6cf; }} rect.actor {{ fill: #e0218a; }}
-.key span {{ display: inline-block; width: 14px; height: 10px; margin: 0 4px 0 12px; }}
-table {{ border-collapse: collapse; font-size: 13px; width: 100%; }} td, th {{ border-bottom: 1px solid #e3e7eb; padding: 3px 8px; text-align: left; }}
-@page {{ size: A4; margin: 16mm; }}
-@media print {{ body {{ margin: 0; max-width: none; }} h2 {{ break-after: avoid; }} table, svg {{ break-inside: avoid; }} }}
-</style>
-</head>
-<body>
-<h1>{title}</h1>
+_CSS = """
+body { max-width: 50em; line-height: 1.5; }
+ol.findings li { margin: .6em 0; } ol.findings p { margin: 0; } p.en { color: #5a6776; font-size: .92em; }
+svg.chart text { font-size: 13px; fill: #1d2733; } rect.city { fill: #f3a6cf; } rect.actor { fill: #e0218a; }
+.key span { display: inline-block; width: 14px; height: 10px; margin: 0 4px 0 12px; }
+table { border-collapse: collapse; font-size: 13px; width: 100%; } td, th { border-bottom: 1px solid #e3e7eb; padding: 3px 8px; text-align: left; }
+@page { size: A4; margin: 16mm; }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } table, svg { break-inside: avoid; } }
+"""
+
+_BODY = """<h1>{title}</h1>
 <h2>要点 Findings</h2>
 <ol class="findings">{sentences}</ol>
 <h2>区域之间的关联 Links between regions</h2>
@@ -136,6 +133,4 @@ table {{ border-collapse: collapse; font-size: 13px; width: 100%; }} td, th {{ b
 <h2>承载京冀关联的天津实体 Who in Tianjin carries the links</h2>
 {carriers}
 {tables}
-</body>
-</html>
 """

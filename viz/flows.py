@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 
-from viz.html import json_for_script
+from viz.html import document, json_for_script
 
 __all__ = ["render_flows"]
 
@@ -24,12 +24,13 @@ _PAD = 90
 
 def render_flows(flows: dict, *, title: str = "京津冀关联流向 Region flows") -> str:
     """The page of :func:`kg.analysis.flows.region_flows`'s data."""
-    return _PAGE.format(
+    body = _BODY.format(
         title=html.escape(title),
         matrix=_matrix(flows),
         places=_places(flows["places"]),
         data=json_for_script(flows["pairs"]),
     )
+    return document(title, body, css=_CSS, script=True)
 
 
 def _matrix(flows: dict) -> str:
@@ -80,30 +81,21 @@ def _places(places: list[dict]) -> str:
     )
 
 
-_PAGE = """<!DOCTYPE html>
-<html lang="zh">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">
-<title>{title}</title>
-<style>
-body {{ font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", system-ui, sans-serif; margin: 1.5em auto; max-width: 72em; color: #1d2733; }}
-h1 {{ font-size: 1.4em; }} h2 {{ font-size: 1.1em; margin-top: 1.5em; }}
-.lead {{ color: #5a6776; }}
-#layout {{ display: flex; gap: 2em; align-items: flex-start; }}
-svg text {{ font-size: 15px; fill: #1d2733; }} svg text.head {{ font-weight: 600; }}
-svg text.split {{ font-size: 12px; fill: #5a6776; }} svg text.total {{ font-size: 18px; font-weight: 600; fill: #fff; }}
-rect.grid {{ fill: #fafbfc; stroke: #e3e7eb; }}
-g.flow rect {{ fill: #e0218a; opacity: .85; }} g.flow {{ cursor: pointer; }} g.flow:hover rect, g.flow.selected rect {{ opacity: 1; stroke: #1d2733; stroke-width: 2; }}
-#links {{ flex: 1; font-size: 13px; }} #links li {{ margin: .5em 0; }}
-#links blockquote {{ margin: 4px 0; padding: 3px 8px; border-left: 3px solid #c9a227; background: #fbf7e9; }}
-#links .section {{ color: #8a6d00; font-size: 12px; }} #links .curated {{ color: #6b6b6b; font-style: italic; }}
-table {{ border-collapse: collapse; font-size: 13px; }} td, th {{ border-bottom: 1px solid #e3e7eb; padding: 4px 8px; text-align: left; vertical-align: top; }}
-@media print {{ #links:empty {{ display: none; }} }}
-</style>
-</head>
-<body>
-<h1>{title}</h1>
+_CSS = """
+body { max-width: 72em; }
+#layout { display: flex; gap: 2em; align-items: flex-start; }
+svg text { font-size: 15px; fill: #1d2733; } svg text.head { font-weight: 600; }
+svg text.split { font-size: 12px; fill: #5a6776; } svg text.total { font-size: 18px; font-weight: 600; fill: #fff; }
+rect.grid { fill: #fafbfc; stroke: #e3e7eb; }
+g.flow rect { fill: #e0218a; opacity: .85; } g.flow { cursor: pointer; } g.flow:hover rect, g.flow.selected rect { opacity: 1; stroke: #1d2733; stroke-width: 2; }
+#links { flex: 1; font-size: 13px; } #links li { margin: .5em 0; }
+#links blockquote { margin: 4px 0; padding: 3px 8px; border-left: 3px solid #c9a227; background: #fbf7e9; }
+#links .section { color: #8a6d00; font-size: 12px; } #links .curated { color: #6b6b6b; font-style: italic; }
+table { border-collapse: collapse; font-size: 13px; } td, th { border-bottom: 1px solid #e3e7eb; padding: 4px 8px; text-align: left; vertical-align: top; }
+@media print { #links:empty { display: none; } }
+"""
+
+_BODY = """<h1>{title}</h1>
 <p class="lead">每格为两地之间的关联数；下方数字为“天津市整体 / 具体园区、平台与机构”。点击一格，列出其关联与规划原文。
 Each cell counts the links between two regions; beneath: Tianjin as a whole / parks, platforms and institutions.
 Click a cell for its links and the plan's words.</p>
@@ -154,6 +146,4 @@ Click a cell for its links and the plan's words.</p>
   window.kgFlows = {{ pairs: pairs, show: show }};
 }})();
 </script>
-</body>
-</html>
 """

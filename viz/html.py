@@ -33,7 +33,7 @@ from kg.vocab.ontology import load_ontology
 from kg.vocab.schema import ATTRIBUTES, JINGJINJI, REGIONS, REL, link_name
 from viz.layout import LAYOUTS, REGION_BANDS, positions
 
-__all__ = ["MAX_NODES", "STYLE", "view_data", "render", "write_page", "json_for_script"]
+__all__ = ["MAX_NODES", "STYLE", "view_data", "render", "write_page", "json_for_script", "document"]
 
 #: By default a view holds at most this many nodes: beyond, a page is slow to read (it still
 #: works: 10,000 nodes draw in seconds, see BENCHMARKS.md); ``max_nodes`` raises the bound.
@@ -289,3 +289,26 @@ def write_page(text: str, path: str | Path) -> Path:
     finally:
         temp.unlink(missing_ok=True)
     return path
+
+
+#: The type of the plain pages (index, flows, briefing); each adds its own rules.
+_DOCUMENT_CSS = (
+    'body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", system-ui, '
+    "sans-serif; margin: 2em auto; color: #1d2733; }\n"
+    "h1 { font-size: 1.5em; } h2 { font-size: 1.1em; margin-top: 1.5em; } .lead { color: #5a6776; }\n"
+)
+
+
+def document(title: str, body: str, *, css: str = "", script: bool = False) -> str:
+    """A plain page of the report: ``body`` (HTML the caller escaped) under the views' content policy
+    (nothing fetched; inline script only when ``script``).
+
+    >>> "<title>a &amp; b</title>" in document("a & b", "<p>x</p>")
+    True
+    """
+    scripts = " script-src 'unsafe-inline';" if script else ""
+    return (
+        '<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';{scripts} style-src 'unsafe-inline'\">\n"
+        f"<title>{html.escape(title)}</title>\n<style>\n{_DOCUMENT_CSS}{css}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )

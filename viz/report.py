@@ -16,7 +16,7 @@ from kg.graph.mapping import PropertyGraph
 from kg.graph.regions import regions_of
 from viz.briefing import render_briefing
 from viz.flows import render_flows
-from viz.html import render, write_page
+from viz.html import document, render, write_page
 from viz.select import select
 
 __all__ = ["REPORT_LAYOUTS", "write_report"]
@@ -100,22 +100,6 @@ def _index(entries: list[tuple[str, str, Path]], analysis: dict) -> str:
         f"{bridges} 条天津与京冀之间的关联 links between Tianjin and Beijing/Hebei "
         f"（其中 {city} 条为天津市整体的承诺 of them {city} by Tianjin as a whole）"
     )
-    return f"""<!DOCTYPE html>
-<html lang="zh">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>天津市科技创新“十四五”规划知识图谱</title>
-<style>
-body {{ font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", system-ui, sans-serif; margin: 2em auto; max-width: 52em; color: #1d2733; }}
-h1 {{ font-size: 1.5em; }} h2 {{ font-size: 1.15em; margin-top: 1.5em; }} li {{ margin: .3em 0; }}
-a {{ color: #1f6fb2; }} .lead {{ color: #5a6776; }}
-</style>
-</head>
-<body>
-<h1>天津市科技创新“十四五”规划知识图谱</h1>
-<p class="lead">{html.escape(lead)}</p>
-{chr(10).join(parts)}
-</body>
-</html>
-"""
+    title = "天津市科技创新“十四五”规划知识图谱"
+    body = f'<h1>{html.escape(title)}</h1>\n<p class="lead">{html.escape(lead)}</p>\n' + "\n".join(parts)
+    return document(title, body, css="body { max-width: 52em; } li { margin: .3em 0; } a { color: #1f6fb2; }\n")
