@@ -6,14 +6,14 @@ import pytest
 
 from kg.cli import main
 
-#: On-screen size of the labels of the 20 most connected shown nodes, and the share of their label
-#: boxes that overlap (pairs), as the page draws them at its initial zoom.
+#: On-screen size of the labels of the 20 most connected shown nodes (by the links drawn), and the share
+#: of their label boxes that overlap (pairs), as the page draws them at its initial zoom.
 MEASURE = """() => {
   const view = window.kgView, network = view.network, scale = network.getScale();
   const shown = new Set(view.nodes.get({filter: n => !n.hidden}).map(n => n.id));
   const degree = {};
   shown.forEach(id => { degree[id] = 0; });
-  view.edges.get().forEach(e => { if (shown.has(e.from) && shown.has(e.to)) { degree[e.from]++; degree[e.to]++; } });
+  view.edges.get().forEach(e => { if (!e.hidden && shown.has(e.from) && shown.has(e.to)) { degree[e.from]++; degree[e.to]++; } });
   const top = Object.keys(degree).sort((a, b) => degree[b] - degree[a] || (a < b ? -1 : 1)).slice(0, 20);
   const px = top.map(id => view.nodes.get(id).font.size * scale);
   const boxes = top.map(id => network.getBoundingBox(id));

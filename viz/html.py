@@ -222,6 +222,7 @@ def view_data(
         "bands": bands,
         "cross_colour": _CROSS,
         "hide_unlinked": overview,
+        "hide_city": "tianjin" if overview else "",
         "edge_labels": edge_labels,
     }
 

@@ -178,6 +178,7 @@
     regionSelect.value = "";
     search.value = "";
     unlinkedBox.checked = !data.hide_unlinked;
+    cityBox.checked = cityLinks.size === 0;
     results.replaceChildren();
     applyFilters();
   });
@@ -217,14 +218,30 @@
   unlinkedBox.checked = !data.hide_unlinked;
   unlinkedBox.addEventListener("change", applyFilters);
 
+  // In an overview the links of Tianjin as a whole (the city itself at one end) would be drawn as a
+  // starburst over everything: they wait behind their own box, counted apart.
+  const cityLinks = new Set(edges.get().filter(function (e) {
+    return data.hide_city && (e.from === data.hide_city || e.to === data.hide_city);
+  }).map(function (e) { return e.id; }));
+  const cityBox = document.getElementById("city-links");
+  cityBox.parentElement.hidden = cityLinks.size === 0;
+  document.getElementById("city-count").textContent = String(cityLinks.size);
+  cityBox.checked = cityLinks.size === 0;
+  cityBox.addEventListener("change", applyFilters);
+
   // At the initial zoom the labels of the most connected nodes are readable (LABELLED of them, at
   // least LABEL_PX on screen); the rest are drawn once zoomed in far enough, and named on hover.
   const LABELLED = 20;
   const LABEL_PX = 13;
   const BASE_FONT = 16;
   function labelTheMostConnected(shown) {
-    const ranked = Array.from(shown).filter(function (id) { return degree[id] > 0; });
-    ranked.sort(function (a, b) { return degree[b] - degree[a] || (a < b ? -1 : 1); });
+    const drawn = {};  // links drawn at each shown node
+    shown.forEach(function (id) { drawn[id] = 0; });
+    edges.get().forEach(function (e) {
+      if (!e.hidden && shown.has(e.from) && shown.has(e.to)) { drawn[e.from] += 1; drawn[e.to] += 1; }
+    });
+    const ranked = Array.from(shown).filter(function (id) { return drawn[id] > 0; });
+    ranked.sort(function (a, b) { return drawn[b] - drawn[a] || (a < b ? -1 : 1); });
     const top = new Set(ranked.slice(0, LABELLED));
     const size = Math.max(BASE_FONT, Math.ceil(LABEL_PX / network.getScale()));
     nodes.update(nodes.getIds().map(function (id) {
@@ -266,7 +283,8 @@
     const shown = new Set(visibleIds());
     if (!unlinkedBox.checked) unlinked.forEach(function (id) { shown.delete(id); });
     nodes.update(nodes.getIds().map(function (id) { return { id: id, hidden: !shown.has(id) }; }));
-    const edgeCount = edges.get().filter(function (e) { return shown.has(e.from) && shown.has(e.to); }).length;
+    edges.update(edges.getIds().map(function (id) { return { id: id, hidden: !cityBox.checked && cityLinks.has(id) }; }));
+    const edgeCount = edges.get().filter(function (e) { return !e.hidden && shown.has(e.from) && shown.has(e.to); }).length;
     count.replaceChildren(bi("span", shown.size + " 个节点 · " + edgeCount + " 条关联", shown.size + " nodes · " + edgeCount + " links"));
     if (shown.size) network.fit({ nodes: Array.from(shown), animation: false });
     labelTheMostConnected(shown);
