@@ -1,1 +1,1 @@
-"""rdf"""
+"""RDF: checked records as triples, their serialisations, and the SHACL shapes."""
