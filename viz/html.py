@@ -28,7 +28,7 @@ from pathlib import Path
 
 from kg.errors import KGError
 from kg.graph.mapping import PropertyGraph
-from kg.graph.regions import regions_of, root_kind, root_kinds
+from kg.graph.regions import CITY, regions_of, root_kind, root_kinds
 from kg.vocab.ontology import load_ontology
 from kg.vocab.schema import ATTRIBUTES, JINGJINJI, REGIONS, REL, link_name
 from viz.layout import LAYOUTS, REGION_BANDS, positions
@@ -222,7 +222,7 @@ def view_data(
         "bands": bands,
         "cross_colour": _CROSS,
         "hide_unlinked": overview,
-        "hide_city": "tianjin" if overview else "",
+        "hide_city": CITY if overview else "",
         "edge_labels": edge_labels,
     }
 

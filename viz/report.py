@@ -64,9 +64,10 @@ def write_report(
             directory / f"focus-{node.props['id']}.html",
         )
         written.append(("focus", title, path))
-    flows = write_page(render_flows(region_flows(pg, regions)), directory / "flows.html")
+    flow_data = region_flows(pg, regions)
+    flows = write_page(render_flows(flow_data), directory / "flows.html")
     written.append(("overview", "京津冀关联流向 Region flows (Beijing · Tianjin · Hebei · national)", flows))
-    brief = write_page(render_briefing(briefing(pg)), directory / "briefing.html")
+    brief = write_page(render_briefing(briefing(pg, analysis=analysis, flows=flow_data)), directory / "briefing.html")
     written.append(("analysis", "京津冀协同简报 Briefing (printable)", brief))
     markdown = directory / "analysis.md"
     markdown.write_text(to_markdown(analysis), encoding="utf-8")

@@ -25,12 +25,13 @@ from kg.vocab.schema import REGIONS, link_name
 __all__ = ["briefing"]
 
 
-def briefing(pg: PropertyGraph, *, top: int = 5) -> dict:
+def briefing(pg: PropertyGraph, *, top: int = 5, analysis: dict | None = None, flows: dict | None = None) -> dict:
     """``sentences`` (each ``zh`` and ``en``), the ``analysis`` they come from, the ``flows``, the most
-    focused ``domains`` (the plan's numbered fields, not its chapter headings) and the link ``types``."""
+    focused ``domains`` (the plan's numbered fields, not its chapter headings) and the link ``types``.
+    An ``analysis`` (:func:`kg.analysis.measures.analyze`) or ``flows`` already made are used as given."""
     regions = regions_of(pg)
-    analysis = analyze(pg, top=top)
-    flows = region_flows(pg, regions)
+    analysis = analysis if analysis is not None else analyze(pg, top=top)
+    flows = flows if flows is not None else region_flows(pg, regions)
     bridges = analysis["bridges"]
     beijing, tianjin, hebei = (REGIONS[code][0] for code in ("beijing", "tianjin", "hebei"))
     to = Counter(link["partner_region"] for link in bridges["links"])

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from kg.graph.mapping import PropertyGraph
-from kg.graph.regions import regions_of
+from kg.graph.regions import CITY, regions_of, scope_of
 from kg.vocab.ontology import load_ontology
 from kg.vocab.schema import REGIONS, REL, link_name
 
@@ -46,7 +46,6 @@ def region_flows(pg: PropertyGraph, regions: dict[str, str | None] | None = None
             continue
         link = onto.links.get(link_name(rel.type))
         ends = sorted([(a, rel.start), (b, rel.end)], key=lambda end: order[end[0]])
-        city = any(pg.nodes[uri].props.get("id") == "tianjin" for uri in (rel.start, rel.end))
         pairs[(ends[0][0], ends[1][0])].append(
             {
                 "from": _name(pg, rel.start),
@@ -56,7 +55,7 @@ def region_flows(pg: PropertyGraph, regions: dict[str, str | None] | None = None
                 "type_en": link.label_en if link else rel.type,
                 "to": _name(pg, rel.end),
                 "to_region": b,
-                "scope": "city" if city else "actor",
+                "scope": scope_of(pg, rel.start, rel.end),
                 "section": rel.props.get("section", ""),
                 "quote": rel.props.get("quote", ""),
                 "note": rel.props.get("curation_note", ""),
@@ -97,7 +96,7 @@ def _tianjin_places(pg: PropertyGraph, regions: dict[str, str | None]) -> list[d
         while frontier:
             current = frontier.pop()
             node = pg.nodes[current]
-            if "Place" in node.labels and regions.get(current) == tianjin and node.props.get("id") != "tianjin":
+            if "Place" in node.labels and regions.get(current) == tianjin and node.props.get("id") != CITY:
                 found.add(current)
             frontier.extend(p for p in parent.get(current, ()) if p not in found)
         return found

@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 import networkx as nx
 
 from kg.graph.mapping import PropertyGraph
-from kg.graph.regions import regions_of, root_kinds, to_networkx
+from kg.graph.regions import regions_of, root_kinds, scope_of, to_networkx
 from kg.vocab.schema import REGIONS, REL, link_name
 
 __all__ = [
@@ -106,7 +106,7 @@ def bridges(pg: PropertyGraph, regions: dict[str, str | None] | None = None) -> 
                     "partner_region": regions[other],
                     "direction": "out" if side == rel.start else "in",
                     "source": "plan" if "quote" in rel.props else "curated",
-                    "scope": "city" if pg.nodes[side].props.get("id") == "tianjin" else "actor",
+                    "scope": scope_of(pg, side),
                 }
             )
     links.sort(key=lambda r: (r["partner_region"], r["tianjin_side"], r["link"], r["partner"]))
