@@ -2,9 +2,25 @@
 most connected entities labelled at 11 px or more at the initial zoom, their labels barely overlapping, the
 entities without a link behind a toggle), a zh/en switch, and export as PNG and SVG."""
 
+import json
+from importlib.resources import files
+from pathlib import Path
+
 import pytest
 
+from kg.analysis.flows import region_flows
 from kg.cli import main
+from kg.graph.mapping import model_to_property_graph
+from kg.graph.regions import root_kind
+from viz.geomap import inside
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "out" / "screenshots"
+
+
+def _nodes_by_id(model):
+    pg = model_to_property_graph(model)
+    return {node.props["id"]: node for node in pg.nodes.values()}
+
 
 #: On-screen size of the labels of the 20 most connected shown nodes (by the links drawn), and the share
 #: of their label boxes that overlap (pairs), as the page draws them at its initial zoom.
@@ -38,7 +54,10 @@ def test_an_overview_is_readable_without_zooming(runner, tmp_path, open_page, pl
     assert measured["smallest"] >= 11, measured
     assert measured["overlap"] <= 0.05, measured
     linked = {link.subject for link in plan_model.links} | {link.object for link in plan_model.links}
-    assert measured["shown"] == len(linked)
+    # The map shows places and actors; the domains (not places) wait behind their box in the kind filter.
+    hidden_kinds = {"TechnologyDomain"} if layout == "geo" else set()
+    roots = {i: root_kind(node.labels) for i, node in _nodes_by_id(plan_model).items()}
+    assert measured["shown"] == sum(1 for i in linked if roots[i] not in hidden_kinds)
     assert page.page.is_visible("#unlinked")
     assert page.page.inner_text("label:has(#unlinked)").endswith(f"({len(plan_model.entities) - len(linked)})")
     assert page.requests == [page.url] and page.errors == []
@@ -100,4 +119,46 @@ def test_the_view_exports_as_png_and_svg(runner, workspace, tmp_path, open_page)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     assert len(root.findall(".//{http://www.w3.org/2000/svg}circle")) == shown
     assert "细胞谷" in "".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert opened.requests == [opened.url] and opened.errors == []
+
+
+def test_the_map_draws_jingjinji_and_keeps_each_area_node_inside_its_outline(runner, tmp_path, open_page, plan_model):
+    out = tmp_path / "geo.html"
+    assert runner.invoke(main, ["viz", "--layout", "geo", "-o", str(out)]).exit_code == 0
+    opened = open_page(out)
+    page = opened.page
+    source = json.loads((files("viz") / "templates" / "map.json").read_text(encoding="utf-8"))
+    names = {area["name_zh"] for area in source["areas"]}
+    assert {"北京市", "天津市", "河北省", "滨海新区", "蓟州区", "廊坊市"} <= names
+    assert sum(1 for area in source["areas"] if area["level"] == "district") == 16
+    assert sum(1 for area in source["areas"] if area["level"] == "city") == 11
+    assert page.evaluate("window.kgView.map.polygons") == sum(len(area["rings"]) for area in source["areas"])
+    # Every entity that stands for an area of the map (a province, a district, a city) is drawn inside it.
+    drawn = json.loads(page.inner_text("#kg-data"))["map"]
+    rings = {area["name_zh"]: area["rings"] for area in drawn}
+    at = page.evaluate("window.kgView.network.getPositions()")
+    checked = 0
+    for entity in plan_model.entities.values():
+        area = next((n for n in (entity.name_zh, *entity.aliases) if n in rings), None)
+        if area:
+            assert inside((at[entity.id]["x"], at[entity.id]["y"]), rings[area]), (entity.id, area)
+            checked += 1
+    assert checked >= 10
+    # The arcs between the regions count the cross-region links drawn: the actors' alone at first,
+    # all of them once the links of Tianjin as a whole are shown.
+    flows = region_flows(model_to_property_graph(plan_model))
+    redrawn = "(() => { window.kgView.network.redraw(); return window.kgView.map.flows; })()"
+    drawn_pairs = page.evaluate(redrawn)
+    for pair in flows["pairs"]:
+        key = "|".join(sorted((pair["a"], pair["b"])))
+        if {pair["a"], pair["b"]} <= {"北京", "天津", "河北"} and pair["total"] > pair["city"]:
+            assert drawn_pairs[key] == pair["total"] - pair["city"], key
+    page.check("#city-links")
+    drawn_pairs = page.evaluate(redrawn)
+    for pair in flows["pairs"]:
+        if {pair["a"], pair["b"]} <= {"北京", "天津", "河北"}:
+            assert drawn_pairs["|".join(sorted((pair["a"], pair["b"])))] == pair["total"]
+    page.uncheck("#city-links")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "map.png"))  # the README's docs/map.png
     assert opened.requests == [opened.url] and opened.errors == []

@@ -31,7 +31,8 @@ from kg.graph.mapping import PropertyGraph
 from kg.graph.regions import CITY, regions_of, root_kind, root_kinds
 from kg.vocab.ontology import load_ontology
 from kg.vocab.schema import ATTRIBUTES, JINGJINJI, REGIONS, REL, link_name
-from viz.layout import LAYOUTS, REGION_BANDS, positions
+from viz.geomap import areas
+from viz.layout import GEO_PANEL_LABELS, GEO_PANELS, LAYOUTS, REGION_BANDS, positions
 
 __all__ = ["MAX_NODES", "STYLE", "view_data", "render", "write_page", "json_for_script", "document"]
 
@@ -140,6 +141,13 @@ def view_data(
             color=_CROSS if cross else _PLAIN_EDGE,
             width=3 if cross else 1,
             arrows="to",
+            cross=cross,
+            # On the map a cross-region link is an arc, so that it does not hide the places it passes.
+            **(
+                {"smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.25}}
+                if cross and layout == "geo"
+                else {}
+            ),
         )
     net.toggle_physics(False)
     nodes, edges, _, _, _, _ = net.get_network_data()
@@ -208,6 +216,11 @@ def view_data(
             {"label": r, "x0": x0 - 80, "x1": x1 + 80, "y0": -1000, "y1": 1000} for r, (x0, x1) in REGION_BANDS.items()
         ]
         bands.append({"label": "其他（全国、海外、领域与计划）", "x0": -2680, "x1": 2680, "y0": 1100, "y1": 2500})
+    elif layout == "geo":
+        bands = [
+            {"label": " · ".join(GEO_PANEL_LABELS[region]), "x0": x0, "x1": x1, "y0": y0, "y1": y1}
+            for region, (x0, x1, y0, y1) in GEO_PANELS.items()
+        ]
     return {
         "title": title,
         "subtitle": subtitle,
@@ -224,6 +237,9 @@ def view_data(
         "hide_unlinked": overview,
         "hide_city": CITY if overview else "",
         "edge_labels": edge_labels,
+        # The map under the geographic view, and the kinds it first hides (domains are not places).
+        "map": list(areas()) if layout == "geo" else [],
+        "hide_kinds": ["TechnologyDomain"] if layout == "geo" and overview else [],
     }
 
 

@@ -15,9 +15,10 @@ from collections import defaultdict
 import networkx as nx
 
 from kg.graph.mapping import PropertyGraph
-from kg.graph.regions import root_kind
+from kg.graph.regions import REGION_IDS, root_kind
 from kg.resources import resource
 from kg.vocab.schema import REL
+from viz.geomap import area_at, areas, project
 
 __all__ = ["LAYOUTS", "positions", "coordinates", "REGION_BANDS"]
 
@@ -208,26 +209,64 @@ def positions(pg: PropertyGraph, layout: str, regions: dict[str, str | None]) ->
         placed.update(_fit(_spring(graph, others), *_OTHER_BAND, 1200, 2400))
         placed.update(_grid(pg, isolated, _OTHER_BAND[0], 2600, columns=48))
     elif layout == "geo":
-        placed = _geo(pg, graph)
+        placed = _geo(pg, graph, regions)
     else:
         raise ValueError(f"unknown layout {layout!r}")
     return {n: (round(x, 1), round(y, 1)) for n, (x, y) in placed.items()}
 
 
-def _geo(pg: PropertyGraph, graph: nx.Graph) -> dict[str, tuple[float, float]]:
+#: Panels beside the map, in the Bohai Sea east of Tianjin, for the entities the map has no place
+#: for: national bodies, places elsewhere in China or abroad, and those without a region.
+GEO_PANELS = {
+    "国家": (1900, 3900, -1500, -700),
+    "国内其他": (1900, 3900, -550, 150),
+    "境外": (1900, 3900, 300, 900),
+    "": (1900, 3900, 1050, 1900),
+}
+#: Labels of the panels (zh, en), by the region they hold ("" for none).
+GEO_PANEL_LABELS = {
+    "国家": ("国家层面", "national"),
+    "国内其他": ("国内其他", "elsewhere in China"),
+    "境外": ("境外", "abroad"),
+    "": ("区域未知", "no region"),
+}
+#: How close two nodes may come on the map, in canvas units.
+#: (About two lines of a label at the initial zoom of the plan's map.)
+GEO_SPACING = 200
+
+
+def _geo(pg: PropertyGraph, graph: nx.Graph, regions: dict[str, str | None]) -> dict[str, tuple[float, float]]:
+    """Places at their coordinates (a province, or an area without coordinates, at its label
+    point); every other entity next to the place it is located in, part of, the core area of or
+    relies on, else next to its region's node; national bodies and the rest in panels beside the
+    map. Then nodes closer than :data:`GEO_SPACING` are moved apart, places only within their area.
+    """
     coords = coordinates()
-    by_id = {node.props.get("id"): uri for uri, node in pg.nodes.items()}
-    # Around 39.1°N, 117.2°E one degree of longitude is ~0.78 of a degree of latitude.
-    anchored = {
-        by_id[i]: ((lon - 117.2) * 0.78 * 2400, -(lat - 39.1) * 2400) for i, (lat, lon) in coords.items() if i in by_id
-    }
-    placed = dict(anchored)
+    by_name = {a["name_zh"]: a for a in areas()}
+    placed: dict[str, tuple[float, float]] = {}
+    for uri, node in sorted(pg.nodes.items()):
+        names = [node.props.get("name_zh"), *node.props.get("aliases", ())]
+        area = next((by_name[n] for n in names if n in by_name), None)
+        if area and (area["level"] == "province" or node.props.get("id") not in coords):
+            placed[uri] = area["label"]
+        elif node.props.get("id") in coords:
+            placed[uri] = project(*coords[node.props["id"]])
+    anchored = set(placed)
     located: dict[str, list[str]] = defaultdict(list)
     for rel in sorted(pg.rels.values(), key=lambda r: r.key):
         if rel.type in (REL.LOCATED_IN, REL.PART_OF, REL.CORE_AREA, REL.RELIES_ON):
             located[rel.start].append(rel.end)
-    # Place the rest near what they are located in (nearest placed ancestor), on rings.
+    region_node = {regions.get(uri): uri for uri in anchored if pg.nodes[uri].props.get("id") in REGION_IDS}
     rings: dict[str, int] = defaultdict(int)
+
+    def around(node: str, anchor: str) -> None:
+        index = rings[anchor]
+        rings[anchor] += 1
+        radius = 70 + 35 * (index // 8)
+        angle = (index % 8) * math.pi / 4 + (index // 8) * 0.4
+        ax, ay = placed[anchor]
+        placed[node] = (ax + radius * math.cos(angle), ay + radius * math.sin(angle))
+
     pending = sorted(n for n in pg.nodes if n not in placed)
     for _ in range(4):
         still = []
@@ -235,18 +274,52 @@ def _geo(pg: PropertyGraph, graph: nx.Graph) -> dict[str, tuple[float, float]]:
             anchor = next((p for p in located.get(node, ()) if p in placed), None)
             if anchor is None:
                 still.append(node)
-                continue
-            index = rings[anchor]
-            rings[anchor] += 1
-            radius = 70 + 35 * (index // 8)
-            angle = (index % 8) * math.pi / 4 + (index // 8) * 0.4
-            ax, ay = placed[anchor]
-            placed[node] = (ax + radius * math.cos(angle), ay + radius * math.sin(angle))
+            else:
+                around(node, anchor)
         pending = still
-    # Whatever has no place of its own goes to a grid below the map, grouped by kind.
-    pending.sort(key=lambda n: (root_kind(pg.nodes[n].labels), pg.nodes[n].props.get("name_zh", "")))
-    top = max((y for _, y in placed.values()), default=0) + 300
-    for index, node in enumerate(pending):
-        row, col = divmod(index, 30)
-        placed[node] = (-2900 + col * 200, top + row * 90)
+    panels: dict[str, list[str]] = defaultdict(list)
+    for node in pending:
+        anchor = region_node.get(regions.get(node))
+        if anchor is not None:
+            around(node, anchor)
+        else:
+            panels[regions.get(node) if regions.get(node) in GEO_PANELS else ""].append(node)
+    on_map = _spread(placed, anchored)
+    for region, members in panels.items():
+        x0, x1, y0, y1 = GEO_PANELS[region]
+        on_map.update(_fit(_spring(graph, members), x0 + 120, x1 - 120, y0 + 250, y1 - 100))
+    return on_map
+
+
+def _spread(placed: dict[str, tuple[float, float]], anchored: set[str]) -> dict[str, tuple[float, float]]:
+    """Move apart nodes closer than :data:`GEO_SPACING` (a place only while it stays in its area)."""
+    home = {n: (area_at(placed[n]) or {}).get("name_zh") for n in sorted(anchored)}
+    order = sorted(placed)
+    for _ in range(40):
+        cells: dict[tuple[int, int], list[str]] = defaultdict(list)
+        for n in order:
+            x, y = placed[n]
+            cells[(int(x // GEO_SPACING), int(y // GEO_SPACING))].append(n)
+        moved = False
+        for (cx, cy), members in sorted(cells.items()):
+            near = [m for dx in (-1, 0, 1) for dy in (-1, 0, 1) for m in cells.get((cx + dx, cy + dy), ())]
+            for a in members:
+                for b in near:
+                    if b <= a:
+                        continue
+                    (ax, ay), (bx, by) = placed[a], placed[b]
+                    dist = math.hypot(bx - ax, by - ay)
+                    if dist >= GEO_SPACING:
+                        continue
+                    ux, uy = ((bx - ax) / dist, (by - ay) / dist) if dist > 1e-6 else (1.0, 0.0)
+                    push = (GEO_SPACING - dist) / 2 + 1
+                    for node, sign in ((a, -1), (b, 1)):
+                        x, y = placed[node]
+                        target = (x + sign * ux * push, y + sign * uy * push)
+                        if node in home and home[node] and (area_at(target) or {}).get("name_zh") != home[node]:
+                            continue
+                        placed[node] = target
+                        moved = True
+        if not moved:
+            break
     return placed

@@ -42,16 +42,93 @@
     return node;
   }
 
-  // Region bands behind the 'regions' layout.
-  if (data.bands.length) {
-    network.on("beforeDrawing", function (ctx) {
-      data.bands.forEach(function (band, i) {
-        ctx.fillStyle = i % 2 ? "rgba(46,147,60,0.05)" : "rgba(31,111,178,0.05)";
-        ctx.fillRect(band.x0, band.y0, band.x1 - band.x0, band.y1 - band.y0);
-        ctx.fillStyle = "rgba(29,39,51,0.55)";
-        ctx.font = "bold 64px sans-serif";
-        ctx.fillText(band.label, band.x0 + 30, band.y0 + 80);
+  // Under the network: the map (geographic view), the bands or panels, and the region flows as arcs.
+  const mapDrawn = { polygons: 0 };
+  const MAP_FILL = { beijing: "rgba(31,111,178,0.10)", tianjin: "rgba(232,119,34,0.10)", hebei: "rgba(46,147,60,0.08)" };
+  function drawMap(ctx, scale) {
+    let polygons = 0;
+    data.map.forEach(function (area) {
+      area.rings.forEach(function (ring) {
+        ctx.beginPath();
+        ctx.moveTo(ring[0], ring[1]);
+        for (let i = 2; i < ring.length; i += 2) ctx.lineTo(ring[i], ring[i + 1]);
+        ctx.closePath();
+        if (area.level === "province") {
+          ctx.fillStyle = MAP_FILL[area.province] || "rgba(0,0,0,0.05)";
+          ctx.fill();
+          ctx.lineWidth = 2.2 / scale;
+          ctx.strokeStyle = "rgba(60,70,80,0.75)";
+        } else {
+          ctx.lineWidth = 0.8 / scale;
+          ctx.strokeStyle = "rgba(90,103,118,0.55)";
+        }
+        ctx.stroke();
+        polygons += 1;
       });
+    });
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    const english = document.body.dataset.lang === "en";
+    data.map.forEach(function (area) {
+      const province = area.level === "province";
+      ctx.font = (province ? "bold " + 20 / scale : 11 / scale) + "px sans-serif";
+      ctx.fillStyle = province ? "rgba(29,39,51,0.45)" : "rgba(90,103,118,0.75)";
+      ctx.fillText(english ? area.name_en : area.name_zh, area.label[0], area.label[1]);
+    });
+    ctx.textAlign = "start";
+    ctx.textBaseline = "alphabetic";
+    mapDrawn.polygons = polygons;
+  }
+
+  // The Jing-Jin-Ji links drawn, as one arc per pair of regions, as thick as it has links.
+  const regionPoint = {};
+  data.map.forEach(function (area) {
+    if (area.level === "province") regionPoint[area.name_zh.slice(0, 2)] = area.label;
+  });
+  function drawFlows(ctx, scale) {
+    const counts = {};
+    edges.get().forEach(function (e) {
+      if (e.hidden || !e.cross || !nodes.get(e.from) || nodes.get(e.from).hidden || nodes.get(e.to).hidden) return;
+      const pair = [data.details[e.from].region, data.details[e.to].region].sort().join("|");
+      counts[pair] = (counts[pair] || 0) + 1;
+    });
+    Object.keys(counts).forEach(function (pair) {
+      const ends = pair.split("|").map(function (r) { return regionPoint[r]; });
+      if (!ends[0] || !ends[1]) return;
+      const mx = (ends[0][0] + ends[1][0]) / 2, my = (ends[0][1] + ends[1][1]) / 2;
+      const cx = mx - (ends[1][1] - ends[0][1]) * 0.2, cy = my + (ends[1][0] - ends[0][0]) * 0.2;
+      ctx.beginPath();
+      ctx.moveTo(ends[0][0], ends[0][1]);
+      ctx.quadraticCurveTo(cx, cy, ends[1][0], ends[1][1]);
+      ctx.lineWidth = (3 + 2.5 * counts[pair]) / scale;
+      ctx.strokeStyle = "rgba(224,33,138,0.22)";
+      ctx.stroke();
+      ctx.font = "bold " + 16 / scale + "px sans-serif";
+      ctx.fillStyle = "rgba(160,20,100,0.9)";
+      ctx.textAlign = "center";
+      ctx.fillText(String(counts[pair]), (mx + cx) / 2, (my + cy) / 2);
+      ctx.textAlign = "start";
+    });
+    mapDrawn.flows = counts;
+  }
+
+  if (data.map.length || data.bands.length) {
+    network.on("beforeDrawing", function (ctx) {
+      const scale = network.getScale();
+      if (data.map.length) drawMap(ctx, scale);
+      data.bands.forEach(function (band, i) {
+        ctx.fillStyle = data.map.length ? "rgba(255,255,255,0.8)" : i % 2 ? "rgba(46,147,60,0.05)" : "rgba(31,111,178,0.05)";
+        ctx.fillRect(band.x0, band.y0, band.x1 - band.x0, band.y1 - band.y0);
+        if (data.map.length) {
+          ctx.lineWidth = 1 / scale;
+          ctx.strokeStyle = "rgba(90,103,118,0.5)";
+          ctx.strokeRect(band.x0, band.y0, band.x1 - band.x0, band.y1 - band.y0);
+        }
+        ctx.fillStyle = "rgba(29,39,51,0.6)";
+        ctx.font = "bold " + 15 / scale + "px sans-serif";
+        ctx.fillText(band.label, band.x0 + 10 / scale, band.y0 + 22 / scale);
+      });
+      if (data.map.length) drawFlows(ctx, scale);
     });
   }
 
@@ -150,7 +227,7 @@
     const label = el("label");
     const box = el("input");
     box.type = "checkbox";
-    box.checked = true;
+    box.checked = data.hide_kinds.indexOf(item.kind) < 0;
     box.value = item.kind;
     box.addEventListener("change", applyFilters);
     checks[item.kind] = box;
@@ -173,7 +250,7 @@
   domainSelect.addEventListener("change", applyFilters);
   regionSelect.addEventListener("change", applyFilters);
   document.getElementById("reset").addEventListener("click", function () {
-    Object.values(checks).forEach(function (box) { box.checked = true; });
+    Object.keys(checks).forEach(function (kind) { checks[kind].checked = data.hide_kinds.indexOf(kind) < 0; });
     domainSelect.value = "";
     regionSelect.value = "";
     search.value = "";
@@ -251,6 +328,28 @@
     separateLabels(ranked.slice(0, LABELLED));
   }
 
+  // The smallest area of the map holding a point (districts and cities before provinces), or "".
+  function inRing(x, y, ring) {
+    let hit = false;
+    for (let i = 0, j = ring.length - 2; i < ring.length; j = i, i += 2) {
+      const x1 = ring[i], y1 = ring[i + 1], x2 = ring[j], y2 = ring[j + 1];
+      if ((y1 > y) !== (y2 > y) && x < x1 + (y - y1) * (x2 - x1) / (y2 - y1)) hit = !hit;
+    }
+    return hit;
+  }
+  const areaRings = {};
+  data.map.forEach(function (area) { areaRings[area.name_zh] = area.rings; });
+  function inArea(x, y, name) {
+    return areaRings[name].some(function (ring) { return inRing(x, y, ring); });
+  }
+  // The nodes that stand for an area of the map (a province, district or city): they stay inside it.
+  const homeArea = {};
+  Object.keys(data.details).forEach(function (id) {
+    const d = data.details[id];
+    const name = [d.name_zh].concat(d.aliases || []).find(function (n) { return areaRings[n]; });
+    if (name) homeArea[id] = name;
+  });
+
   // Nudge the labelled nodes apart until their labels no longer overlap (the more connected of
   // two stays put): a few steps, each the smaller overlap of a pair, deterministic.
   function separateLabels(ranked) {
@@ -258,7 +357,7 @@
     ranked.forEach(function (id) {
       const box = network.getBoundingBox(id);
       const at = network.getPositions([id])[id];
-      boxes[id] = { x: at.x, y: at.y, left: box.left - at.x, right: box.right - at.x, top: box.top - at.y, bottom: box.bottom - at.y };
+      boxes[id] = { area: homeArea[id], x: at.x, y: at.y, left: box.left - at.x, right: box.right - at.x, top: box.top - at.y, bottom: box.bottom - at.y };
     });
     for (let round = 0; round < 80; round++) {
       let moved = false;
@@ -268,9 +367,19 @@
           const dx = Math.min(a.x + a.right, b.x + b.right) - Math.max(a.x + a.left, b.x + b.left);
           const dy = Math.min(a.y + a.bottom, b.y + b.bottom) - Math.max(a.y + a.top, b.y + b.top);
           if (dx <= 0 || dy <= 0) continue;
-          if (dy < dx) b.y += (b.y >= a.y ? 1 : -1) * (dy + 4);
-          else b.x += (b.x >= a.x ? 1 : -1) * (dx + 4);
-          moved = true;
+          // On the map a node moves only within its area; else the other of the pair moves.
+          const pairs = [[a, b], [b, a]];
+          for (let k = 0; k < 2; k++) {
+            const fixed = pairs[k][0], mover = pairs[k][1];
+            const to = dy < dx
+              ? { x: mover.x, y: mover.y + (mover.y >= fixed.y ? 1 : -1) * (dy + 4) }
+              : { x: mover.x + (mover.x >= fixed.x ? 1 : -1) * (dx + 4), y: mover.y };
+            if (mover.area && !inArea(to.x, to.y, mover.area)) continue;
+            mover.x = to.x;
+            mover.y = to.y;
+            moved = true;
+            break;
+          }
         }
       }
       if (!moved) break;
@@ -360,6 +469,23 @@
       parent.appendChild(node);
       return node;
     }
+    if (data.map.length) {
+      const outlines = add(svg, "g", { "class": "map" });
+      data.map.forEach(function (area) {
+        const province = area.level === "province";
+        area.rings.forEach(function (ring) {
+          const points = [];
+          for (let i = 0; i < ring.length; i += 2) points.push(ring[i] + "," + ring[i + 1]);
+          add(outlines, "polygon", {
+            points: points.join(" "),
+            fill: province ? MAP_FILL[area.province] || "none" : "none",
+            stroke: province ? "#3c4650" : "#5a6776",
+            "stroke-width": (province ? 2.2 : 0.8) / scale,
+          });
+        });
+        add(outlines, "text", { x: area.label[0], y: area.label[1], "font-size": (province ? 20 : 11) / scale, "text-anchor": "middle", fill: "#5a6776" }, area.name_zh);
+      });
+    }
     const lines = add(svg, "g", { "class": "links" });
     edges.get().forEach(function (e) {
       if (!ids.has(e.from) || !ids.has(e.to)) return;
@@ -380,5 +506,5 @@
   const initial = applyFilters();
   network.once("afterDrawing", function () { document.body.dataset.ready = "true"; });
   // For tests and for people at the console.
-  window.kgView = { network: network, nodes: nodes, edges: edges, select: select, applyFilters: applyFilters, initial: initial };
+  window.kgView = { network: network, nodes: nodes, edges: edges, select: select, applyFilters: applyFilters, initial: initial, map: mapDrawn, homeArea: homeArea };
 })();
