@@ -25,8 +25,13 @@ def test_the_sentences_hold_the_figures_of_the_data(plan_model):
 
 
 def test_domains_are_fields_not_chapter_headings(plan_model):
-    domains = [d["domain"] for d in briefing(model_to_property_graph(plan_model))["domains"]]
+    brief = briefing(model_to_property_graph(plan_model))
+    domains = [d["domain"] for d in brief["domains"]]
     assert domains and "积极部署应用基础和前沿技术" not in domains and "着力推动关键核心技术攻关" not in domains
+    # The analysis ranks the heading among the central domains; the briefing does not.
+    assert "着力推动关键核心技术攻关" in {r["entity"] for r in brief["analysis"]["centrality"]}
+    central = {r["entity"] for r in brief["central"]}
+    assert "着力推动关键核心技术攻关" not in central and "北辰京津医药谷" in central
 
 
 def test_the_page_prints_and_says_it_in_chinese(plan_model, tmp_path, browser):

@@ -2,7 +2,7 @@
 tables, printable on A4. One offline HTML file; every text from the data is escaped.
 
 >>> page = render_briefing({"sentences": [{"zh": "<甲>", "en": "A"}], "analysis": {"centrality": [],
-...     "bridges": {"by_type": [], "carriers": [], "links": []}, "profiles": []}, "flows": {"pairs": []}, "domains": [], "types": []})
+...     "bridges": {"by_type": [], "carriers": [], "links": []}, "profiles": []}, "flows": {"pairs": []}, "domains": [], "central": [], "types": []})
 >>> "&lt;甲&gt;" in page and "<甲>" not in page
 True
 """
@@ -58,8 +58,7 @@ def render_briefing(brief: dict, *, title: str = "天津市科技创新“十四
             ["类型 kind", "实体 entity", "关联 links", "介数 betweenness"],
             [
                 [kind_zh(r["kind"]), r["entity"], r["degree"], r["betweenness"]]
-                for r in analysis["centrality"]
-                if r["degree"]
+                for r in brief["central"]
             ],
         ),
         (

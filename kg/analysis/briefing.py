@@ -27,7 +27,8 @@ __all__ = ["briefing"]
 
 def briefing(pg: PropertyGraph, *, top: int = 5, analysis: dict | None = None, flows: dict | None = None) -> dict:
     """``sentences`` (each ``zh`` and ``en``), the ``analysis`` they come from, the ``flows``, the most
-    focused ``domains`` (the plan's numbered fields, not its chapter headings) and the link ``types``.
+    focused ``domains`` (the plan's numbered fields, not its chapter headings), the most ``central``
+    entities (headings left out here too) and the link ``types``.
     An ``analysis`` (:func:`kg.analysis.measures.analyze`) or ``flows`` already made are used as given."""
     regions = regions_of(pg)
     analysis = analysis if analysis is not None else analyze(pg, top=top)
@@ -95,8 +96,24 @@ def briefing(pg: PropertyGraph, *, top: int = 5, analysis: dict | None = None, f
         "analysis": analysis,
         "flows": flows,
         "domains": _domains(pg, top=10),
+        "central": _central(pg, analysis),
         "types": _types(pg),
     }
+
+
+def _is_heading(props: dict) -> bool:
+    """A domain (only: zones have notations too) with a notation of one number (such as 1 积极部署应用基础和前沿技术) is a chapter heading."""
+    return "." not in str(props.get("notation", "."))
+
+
+def _central(pg: PropertyGraph, analysis: dict) -> list[dict]:
+    """The analysis's most central entities, without the chapter headings and the entities with no link."""
+    headings = {
+        node.props.get("name_zh")
+        for node in pg.nodes.values()
+        if "TechnologyDomain" in node.labels and _is_heading(node.props)
+    }
+    return [r for r in analysis["centrality"] if r["degree"] and r["entity"] not in headings]
 
 
 def _carriers(pg: PropertyGraph, bridges: dict, root: str) -> list[str]:
@@ -113,7 +130,7 @@ def _domains(pg: PropertyGraph, *, top: int) -> list[dict]:
     rows = []
     for uri, n in counts.most_common():
         props = pg.nodes[uri].props
-        if "." not in str(props.get("notation", ".")):
+        if _is_heading(props):
             continue
         rows.append({"domain": props.get("name_zh", ""), "domain_en": props.get("name_en", ""), "focused_by": n})
     return rows[:top]
