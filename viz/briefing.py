@@ -56,10 +56,7 @@ def render_briefing(brief: dict, *, title: str = "天津市科技创新“十四
         (
             "核心实体 Most central entities (betweenness)",
             ["类型 kind", "实体 entity", "关联 links", "介数 betweenness"],
-            [
-                [kind_zh(r["kind"]), r["entity"], r["degree"], r["betweenness"]]
-                for r in brief["central"]
-            ],
+            [[kind_zh(r["kind"]), r["entity"], r["degree"], r["betweenness"]] for r in brief["central"]],
         ),
         (
             "区域与园区 Places and what is in them",
