@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from click.testing import CliRunner
 
 from kg.resources import resource
 from kg.vocab.schema import ENTITY_COLUMNS, LINK_COLUMNS
+from loaders.bolt.neo4j_server import jars_folder
+from loaders.bolt.server import ENGINES, local_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,17 +68,24 @@ def write_rows(path: Path, rows: list[dict], columns=None) -> None:
         writer.writerows(rows)
 
 
-# A real Bolt server (ArcadeDB's Bolt plugin), started once for the session -------------
+# Real Bolt servers, each started once for the session: Neo4j Community and ArcadeDB -------
 
 BOLT_PASSWORD = "kg-test-password"
+# Neo4j's jars live in the user's cache (scripts/test fetches them), not in each test's own cache.
+os.environ.setdefault("KG_NEO4J_JARS", str(jars_folder()))
 
 
-@pytest.fixture(scope="session")
-def bolt_server():
-    from loaders.bolt.server import BoltServer
-
-    with BoltServer(password=BOLT_PASSWORD) as server:
+@pytest.fixture(scope="session", params=ENGINES)
+def bolt_server(request):
+    """A server of each engine; every test that talks Bolt through it runs against both."""
+    with local_server(request.param, password=BOLT_PASSWORD) as server:
         yield server
+
+
+@pytest.fixture(params=ENGINES)
+def server_engine(request) -> str:
+    """Each engine, for the tests that start (and stop, and kill) servers of their own."""
+    return request.param
 
 
 @pytest.fixture
@@ -85,7 +95,7 @@ def neo4j_env(bolt_server, monkeypatch):
 
     env = {
         "NEO4J_URI": bolt_server.uri,
-        "NEO4J_USERNAME": "root",
+        "NEO4J_USERNAME": bolt_server.username,
         "NEO4J_PASSWORD": BOLT_PASSWORD,
         "NEO4J_DATABASE": bolt_server.database,
     }

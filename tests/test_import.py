@@ -244,34 +244,40 @@ def test_load_after_import_sends_only_the_change(runner, workspace, settings):
     assert count_in_db(settings) == (301, 366)
 
 
-def test_server_stopped_mid_sync_then_rerun_completes(runner, workspace, tmp_path):
+def test_server_stopped_mid_sync_then_rerun_completes(runner, workspace, tmp_path, server_engine):
     from kg.errors import LoadInterrupted
     from kg.graph.mapping import model_to_property_graph
     from kg.rdf.validate import checked
     from loaders.bolt.connect import Settings
     from loaders.bolt.load import load
-    from loaders.bolt.server import BoltServer, free_port
+    from loaders.bolt.server import free_port, local_server
     from loaders.csv_lists import read_workspace
     from tests.conftest import BOLT_PASSWORD
 
     port, root = free_port(), tmp_path / "server"
-    settings = Settings(uri=f"bolt://127.0.0.1:{port}", username="root", password=BOLT_PASSWORD, database="plan")
-    with BoltServer(password=BOLT_PASSWORD, port=port, root=root):
+
+    def server():
+        return local_server(server_engine, password=BOLT_PASSWORD, port=port, root=root)
+
+    settings = Settings(
+        uri=f"bolt://127.0.0.1:{port}", username=server().username, password=BOLT_PASSWORD, database="plan"
+    )
+    with server():
         load(model_to_property_graph(checked(read_workspace(workspace))), settings)
     assert (
         runner.invoke(main, ["import", str(big_list(tmp_path / "htes.csv", 300)), "--data", str(workspace)]).exit_code
         == 0
     )
     target = model_to_property_graph(checked(read_workspace(workspace)))
-    server = BoltServer(password=BOLT_PASSWORD, port=port, root=root).start()
+    running = server().start()
 
     def stop_part_way(done, total):
         if done >= 100:
-            server.kill()
+            running.kill()
 
     with pytest.raises(LoadInterrupted):
         load(target, settings, batch_size=20, progress=stop_part_way)
-    with BoltServer(password=BOLT_PASSWORD, port=port, root=root):
+    with server():
         summary = load(target, settings)
         assert 0 < summary["nodes_created"] < 300  # only what the interrupted sync had not sent
         assert count_in_db(settings) == (len(target.nodes), len(target.rels))

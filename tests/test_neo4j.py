@@ -14,7 +14,7 @@ from kg.graph.mapping import to_property_graph
 from loaders.bolt.connect import Settings, check_uri, connect
 from loaders.bolt.load import load
 from loaders.bolt.read import read_graph
-from loaders.bolt.server import BoltServer, free_port
+from loaders.bolt.server import free_port, local_server
 from loaders.bolt.state import STATE_LABEL
 from tests.conftest import BOLT_PASSWORD, count_in_db, lose_connection_after, read_rows, write_rows
 
@@ -211,7 +211,7 @@ def test_export_needs_its_source(runner):
 def test_wrong_password_is_reported_and_not_echoed(runner, neo4j_env):
     result = runner.invoke(main, ["load", "--password", "not-the-password-123"])
     assert result.exit_code == 1
-    assert f"authentication failed for {neo4j_env['NEO4J_URI']} as 'root'" in result.stderr
+    assert f"authentication failed for {neo4j_env['NEO4J_URI']} as '{neo4j_env['NEO4J_USERNAME']}'" in result.stderr
     assert "not retried" in result.stderr
     assert "not-the-password-123" not in result.output + result.stderr
     assert BOLT_PASSWORD not in result.output + result.stderr
@@ -256,12 +256,12 @@ def test_missing_password(runner, neo4j_env, monkeypatch):
     assert "no password for" in result.stderr and "set NEO4J_PASSWORD" in result.stderr
 
 
-def test_server_stopped_mid_load_then_rerun_completes(tmp_path, plan_graph, plan_model):
+def test_server_stopped_mid_load_then_rerun_completes(tmp_path, plan_graph, plan_model, server_engine):
     target = to_property_graph(plan_graph)
     port = free_port()
     root = tmp_path / "server"
-    server = BoltServer(password=BOLT_PASSWORD, port=port, root=root).start()
-    settings = Settings(uri=server.uri, username="root", password=BOLT_PASSWORD, database="plan")
+    server = local_server(server_engine, password=BOLT_PASSWORD, port=port, root=root).start()
+    settings = Settings(uri=server.uri, username=server.username, password=BOLT_PASSWORD, database="plan")
 
     def stop_after_some(done, total):
         if done >= 50:
@@ -272,7 +272,7 @@ def test_server_stopped_mid_load_then_rerun_completes(tmp_path, plan_graph, plan
     assert "was lost" in str(caught.value) and "incomplete" in str(caught.value)
     assert "run the same command again" in str(caught.value)
 
-    with BoltServer(password=BOLT_PASSWORD, port=port, root=root):
+    with local_server(server_engine, password=BOLT_PASSWORD, port=port, root=root):
         partial = count_in_db(settings)
         assert partial[0] < len(plan_model.entities)
         summary = load(target, settings)
@@ -283,10 +283,10 @@ def test_server_stopped_mid_load_then_rerun_completes(tmp_path, plan_graph, plan
         driver.close()
 
 
-def test_server_stopped_mid_load_through_the_cli(runner, tmp_path):
+def test_server_stopped_mid_load_through_the_cli(runner, tmp_path, server_engine):
     port = free_port()
-    server = BoltServer(password=BOLT_PASSWORD, port=port, root=tmp_path / "s").start()
-    settings = Settings(uri=server.uri, username="root", password=BOLT_PASSWORD, database="plan")
+    server = local_server(server_engine, password=BOLT_PASSWORD, port=port, root=tmp_path / "s").start()
+    settings = Settings(uri=server.uri, username=server.username, password=BOLT_PASSWORD, database="plan")
 
     def killer():
         deadline = time.monotonic() + 60
@@ -301,7 +301,8 @@ def test_server_stopped_mid_load_through_the_cli(runner, tmp_path):
 
     thread = threading.Thread(target=killer)
     thread.start()
-    args = ["load", "--uri", server.uri, "--username", "root", "--password", BOLT_PASSWORD, "--database", "plan"]
+    args = ["load", "--uri", server.uri, "--username", server.username, "--password", BOLT_PASSWORD]
+    args += ["--database", "plan"]
     result = runner.invoke(main, [*args, "--batch-size", "1"])
     thread.join()
     server.stop()

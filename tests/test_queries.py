@@ -5,6 +5,7 @@ import json
 import pytest
 
 from kg.cli import main
+from kg.errors import QueryError
 from kg.graph.mapping import to_property_graph
 from kg.query.catalogue import catalogue, prepare, resolve
 from kg.query.readonly import check_read_only_cypher, check_read_only_sparql
@@ -12,7 +13,7 @@ from kg.query.sparql import SparqlEngine
 from kg.resources import resource
 from loaders.bolt.load import load
 from loaders.bolt.read import ReadSession
-from tests.conftest import count_in_db
+from tests.conftest import BOLT_PASSWORD, count_in_db
 
 QUERIES = sorted(catalogue())
 
@@ -28,7 +29,7 @@ def loaded(bolt_server, plan_graph):
     from loaders.bolt.connect import Settings
 
     settings = Settings(
-        uri=bolt_server.uri, username="root", password="kg-test-password", database=bolt_server.database
+        uri=bolt_server.uri, username=bolt_server.username, password=BOLT_PASSWORD, database=bolt_server.database
     )
     from loaders.bolt.connect import connect
 
@@ -280,11 +281,17 @@ def test_ad_hoc_cypher_refusals_and_errors(runner, loaded, neo4j_env_for, text, 
     assert count_in_db(loaded) == before
 
 
-def test_writes_that_slip_through_are_rolled_back(loaded):
-    # The lexical check is the first guard; the rolled-back read transaction is the second.
+def test_writes_that_slip_through_are_refused_or_rolled_back(loaded, bolt_server):
+    # The lexical check is the first guard; the read transaction is the second: Neo4j refuses to write
+    # in read access mode, ArcadeDB (which does not enforce the mode) loses the write with the rollback.
     before = count_in_db(loaded)
+    verb = "CRE" + "ATE"  # built as a string, as a careless script would
     with ReadSession(loaded) as session:
-        session.select("CALL { CREATE (n:Resource {uri: 'urn:x'}) } RETURN 1 AS one")
+        if bolt_server.engine == "neo4j":
+            with pytest.raises(QueryError, match="read access mode"):
+                session.select(f"CALL {{ {verb} (n:Resource {{uri: 'urn:x'}}) }} RETURN 1 AS one")
+        else:
+            session.select(f"CALL {{ {verb} (n:Resource {{uri: 'urn:x'}}) }} RETURN 1 AS one")
     assert count_in_db(loaded) == before
 
 

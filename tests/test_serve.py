@@ -10,7 +10,7 @@ import time
 import pytest
 
 from kg.cli import main
-from loaders.bolt.server import free_port
+from loaders.bolt.server import free_port, local_server
 from tests.conftest import BOLT_PASSWORD
 
 
@@ -24,11 +24,13 @@ def _ignoring_sigint():
     [(signal.SIGINT, None), (signal.SIGTERM, None), (signal.SIGINT, _ignoring_sigint)],
     ids=["ctrl-c", "sigterm", "ctrl-c-in-a-background-job"],
 )
-def test_serve_loads_the_plan_and_stops_on_a_signal(runner, tmp_path, plan_model, stop, start_as):
+def test_serve_loads_the_plan_and_stops_on_a_signal(runner, tmp_path, plan_model, stop, start_as, server_engine):
     port = free_port()
     env = {**os.environ, "NEO4J_PASSWORD": BOLT_PASSWORD}
+    user = local_server(server_engine, password=BOLT_PASSWORD).username
+    command = ["serve", "--engine", server_engine, "--port", str(port), "--root", str(tmp_path / "db")]
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", "--port", str(port), "--root", str(tmp_path / "db")],
+        [sys.executable, "-m", "kg", *command],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -47,7 +49,7 @@ def test_serve_loads_the_plan_and_stops_on_a_signal(runner, tmp_path, plan_model
                 break
         uri = f"bolt://127.0.0.1:{port}"
         assert lines[0] == f"Loaded {len(plan_model.entities)} nodes and {len(plan_model.links)} relationships.\n"
-        assert lines[1] == f"Serving {uri} (user root, database plan); press Ctrl-C to stop.\n"
+        assert lines[1] == f"Serving {uri} (user {user}, database plan); press Ctrl-C to stop.\n"
         output = "".join(lines)
         assert BOLT_PASSWORD not in output
 
@@ -55,7 +57,7 @@ def test_serve_loads_the_plan_and_stops_on_a_signal(runner, tmp_path, plan_model
         result = runner.invoke(
             main,
             ["cypher", query, "--format", "csv"],
-            env={"NEO4J_URI": uri, "NEO4J_USERNAME": "root", "NEO4J_PASSWORD": BOLT_PASSWORD, "NEO4J_DATABASE": "plan"},
+            env={"NEO4J_URI": uri, "NEO4J_USERNAME": user, "NEO4J_PASSWORD": BOLT_PASSWORD, "NEO4J_DATABASE": "plan"},
         )
         assert result.exit_code == 0, result.output
         assert result.output.splitlines() == ["zone", "天津经济技术开发区", "滨海高新区"]

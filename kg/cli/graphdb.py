@@ -125,6 +125,14 @@ def export(source, target, from_neo4j, admin_dir, data, uri, username, password,
 
 @click.command()
 @data_option
+@click.option(
+    "--engine",
+    type=click.Choice(["neo4j", "arcadedb"]),
+    default="neo4j",
+    show_default=True,
+    help="neo4j: Neo4j Community (needs Java 17+; its jars are fetched with Maven the first time), user neo4j; "
+    "arcadedb: ArcadeDB's Bolt plugin (pip install 'tj-sti-plan-kg[server]'), user root.",
+)
 @click.option("--port", type=click.IntRange(1, 65535), default=7687, show_default=True, help="Bolt port on 127.0.0.1.")
 @click.option(
     "--password",
@@ -132,12 +140,12 @@ def export(source, target, from_neo4j, admin_dir, data, uri, username, password,
     envvar="NEO4J_PASSWORD",
     show_envvar=True,
     required=True,
-    help="Password of the user 'root' (8 characters or more).",
+    help="Password of the server's user (8 characters or more).",
 )
 @click.option("--database", type=str, default="plan", show_default=True, help="Database to create and load.")
 @click.option("--root", type=FOLDER, help="Folder for the server's files; default: a temporary folder removed on exit.")
-def serve(data, port, password, database, root):
-    """Start a local Bolt server (ArcadeDB), load the graph, and serve it until Ctrl-C.
+def serve(data, engine, port, password, database, root):
+    """Start a local Bolt server (Neo4j, or ArcadeDB), load the graph, and serve it until Ctrl-C.
 
     For users without Neo4j: point Cypher tools, 'kg query --engine cypher'
     and 'kg cypher' at the URI it prints. SIGTERM stops it as Ctrl-C does.
@@ -153,8 +161,9 @@ def serve(data, port, password, database, root):
         click.echo(f"  export NEO4J_URI={info['uri']} NEO4J_USERNAME={info['username']} NEO4J_DATABASE={database}")
 
     target = lists_graph(data)
-    click.echo(f"Starting ArcadeDB's Bolt server on 127.0.0.1:{port} …", err=True)
-    run(target, password=password, port=port, database=database, root=root, on_ready=ready)
+    name = {"neo4j": "Neo4j", "arcadedb": "ArcadeDB's Bolt server"}[engine]
+    click.echo(f"Starting {name} on 127.0.0.1:{port} …", err=True)
+    run(target, password=password, engine=engine, port=port, database=database, root=root, on_ready=ready)
     click.echo("Stopping.", err=True)
 
 

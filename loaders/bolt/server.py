@@ -1,17 +1,17 @@
-"""A local Bolt server for users without Neo4j, and for the tests: ArcadeDB's Bolt plugin.
+"""Local Bolt servers, for users without a graph database and for the tests: a real Neo4j
+(Community Edition, its jars fetched with Maven, :mod:`loaders.bolt.neo4j_server`) or ArcadeDB's
+Bolt plugin (the pip-only fallback, here).
 
-The server runs in a process of its own (JPype allows one JVM per process, and
-the server should not share the client's GIL), bound to loopback, with its
-files (databases, logs) under one root folder. It creates the database it is
-asked for, since ArcadeDB creates none by itself.
+Each server runs in a process of its own (JPype allows one JVM per process, and the server should
+not share the client's GIL), bound to loopback, with its files under one root folder, and stops
+when its standard input closes. The password is given through the environment, never on the
+command line, where other users could read it.
 
-    with BoltServer(password="s3cret-pass") as server:
-        print(server.uri)  # bolt://127.0.0.1:PORT, user root
+    with local_server("arcadedb", password="s3cret-pass") as server:
+        print(server.uri, server.username)  # bolt://127.0.0.1:PORT root
 
-``python -m loaders.bolt.server --root DIR --port PORT --database NAME`` is the
-server process itself; it reads the password from ``BOLT_SERVER_PASSWORD``
-(never from the command line, where other users could read it) and stops when
-its standard input closes.
+``python -m loaders.bolt.server --root DIR --port PORT --database NAME`` is the ArcadeDB server
+process itself; it reads the password from ``BOLT_SERVER_PASSWORD``.
 """
 
 from __future__ import annotations
@@ -30,11 +30,12 @@ from pathlib import Path
 
 from kg.errors import ConnectionFailed, KGError
 
-__all__ = ["BoltServer", "free_port", "USERNAME", "serve"]
+__all__ = ["ENGINES", "LocalServer", "ArcadeDBServer", "local_server", "free_port", "serve"]
 
-USERNAME = "root"
 READY = "BOLT-SERVER-READY"
 _PASSWORD_VARIABLE = "BOLT_SERVER_PASSWORD"
+#: The local servers ``kg serve --engine`` and the tests can start, the default first.
+ENGINES = ("neo4j", "arcadedb")
 
 
 def free_port() -> int:
@@ -44,8 +45,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class BoltServer:
-    """Start ArcadeDB with its Bolt plugin in a child process; stop it on exit."""
+class LocalServer:
+    """A Bolt server in a child process on loopback; stop it on exit.
+
+    Subclasses say how to start it (:meth:`_command`) and which line it prints when ready.
+    """
+
+    engine = ""
+    username = ""
+    ready_marker = ""
 
     def __init__(
         self,
@@ -54,7 +62,7 @@ class BoltServer:
         port: int | None = None,
         database: str = "plan",
         root: str | Path | None = None,
-        startup_timeout: float = 180.0,
+        startup_timeout: float = 300.0,
     ):
         if len(password) < 8:
             raise ConnectionFailed(
@@ -62,10 +70,9 @@ class BoltServer:
             )
         self.password = password
         self.port = port or free_port()
-        self.http_port = free_port()
         self.database = database
         self._own_root = root is None
-        self.root = Path(root) if root else Path(tempfile.mkdtemp(prefix="kg-bolt-"))
+        self.root = Path(root) if root else Path(tempfile.mkdtemp(prefix=f"kg-{self.engine}-"))
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen | None = None
         self._log: list[str] = []
@@ -74,27 +81,23 @@ class BoltServer:
     def uri(self) -> str:
         return f"bolt://127.0.0.1:{self.port}"
 
-    def start(self) -> BoltServer:
-        import importlib.util
+    def _command(self) -> tuple[list[str], dict[str, str]]:
+        """The command that starts the server, and the environment variables it needs besides ours."""
+        raise NotImplementedError
 
-        if importlib.util.find_spec("arcadedb_embedded") is None:
-            raise ConnectionFailed(
-                "the local Bolt server needs the arcadedb-embedded package",
-                hint="install it with: pip install 'tj-sti-plan-kg[server]'",
-            )
+    def start(self) -> LocalServer:
         self.root.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, _PASSWORD_VARIABLE: self.password}
-        command = [sys.executable, "-m", "loaders.bolt.server", "--root", str(self.root), "--port", str(self.port)]
-        command += ["--http-port", str(self.http_port), "--database", self.database]
+        command, env = self._command()
         self.process = subprocess.Popen(
             command,
             cwd=self.root,  # ArcadeDB writes its log folder into the working directory
-            env={**env, "PYTHONPATH": _import_path()},
+            env={**os.environ, **env},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
             encoding="utf-8",
+            errors="replace",
         )
         ready = threading.Event()
         threading.Thread(target=self._read_output, args=(ready,), daemon=True).start()
@@ -103,7 +106,7 @@ class BoltServer:
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 tail = "\n".join(self._log[-15:])
-                raise ConnectionFailed(f"the Bolt server did not start on port {self.port}:\n{tail}")
+                raise ConnectionFailed(f"the {self.engine} server did not start on port {self.port}:\n{tail}")
         return self
 
     def _read_output(self, ready: threading.Event) -> None:
@@ -111,7 +114,7 @@ class BoltServer:
             for line in self.process.stdout:
                 self._log.append(line.rstrip())
                 del self._log[:-200]
-                if READY in line:
+                if self.ready_marker in line:
                     ready.set()
 
     def stop(self) -> None:
@@ -142,15 +145,49 @@ class BoltServer:
                     with contextlib.suppress(OSError):
                         pipe.close()
 
-    def __enter__(self) -> BoltServer:
+    def __enter__(self) -> LocalServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
 
 
-def serve(pg, *, password: str, port: int = 7687, database: str = "plan", root=None, on_ready=None) -> None:
-    """Start a local Bolt server, load the property graph ``pg``, and serve it until Ctrl-C or SIGTERM.
+class ArcadeDBServer(LocalServer):
+    """ArcadeDB with its Bolt plugin (the ``arcadedb-embedded`` wheel, with its own JRE): user ``root``.
+    It creates the database it is asked for, since ArcadeDB creates none by itself."""
+
+    engine = "arcadedb"
+    username = "root"
+    ready_marker = READY
+
+    def _command(self) -> tuple[list[str], dict[str, str]]:
+        import importlib.util
+
+        if importlib.util.find_spec("arcadedb_embedded") is None:
+            raise ConnectionFailed(
+                "the ArcadeDB Bolt server needs the arcadedb-embedded package",
+                hint="install it with: pip install 'tj-sti-plan-kg[server]', or use --engine neo4j",
+            )
+        command = [sys.executable, "-m", "loaders.bolt.server", "--root", str(self.root), "--port", str(self.port)]
+        command += ["--http-port", str(free_port()), "--database", self.database]
+        return command, {_PASSWORD_VARIABLE: self.password, "PYTHONPATH": _import_path()}
+
+
+def local_server(engine: str, **options) -> LocalServer:
+    """A local server of this engine (``neo4j`` or ``arcadedb``), not yet started."""
+    if engine == "neo4j":
+        from .neo4j_server import Neo4jServer
+
+        return Neo4jServer(**options)
+    if engine == "arcadedb":
+        return ArcadeDBServer(**options)
+    raise KGError(f"unknown server engine '{engine}'", hint=f"use one of {', '.join(ENGINES)}")
+
+
+def serve(
+    pg, *, password: str, engine: str = "neo4j", port: int = 7687, database: str = "plan", root=None, on_ready=None
+) -> None:
+    """Start a local Bolt server of this ``engine``, load the property graph ``pg``, and serve it until Ctrl-C or SIGTERM.
 
     ``on_ready(info)`` is called once the graph is loaded, with the server's ``uri``,
     ``username`` and ``database`` and the ``nodes`` and ``relationships`` it holds.
@@ -165,14 +202,15 @@ def serve(pg, *, password: str, port: int = 7687, database: str = "plan", root=N
     # from a script whose shell ignores SIGINT in background jobs: never leave the server running.
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, signal.default_int_handler)
-    server = BoltServer(password=password, port=port, database=database, root=root)
+    server = local_server(engine, password=password, port=port, database=database, root=root)
     with server:
-        summary = load(pg, Settings(uri=server.uri, username=USERNAME, password=password, database=database))
+        summary = load(pg, Settings(uri=server.uri, username=server.username, password=password, database=database))
         if on_ready is not None:
             on_ready(
                 {
                     "uri": server.uri,
-                    "username": USERNAME,
+                    "engine": server.engine,
+                    "username": server.username,
                     "database": database,
                     "nodes": sum(summary[f"nodes_{k}"] for k in ("created", "updated", "unchanged")),
                     "relationships": sum(summary[f"relationships_{k}"] for k in ("created", "updated", "unchanged")),
@@ -183,7 +221,7 @@ def serve(pg, *, password: str, port: int = 7687, database: str = "plan", root=N
                 time.sleep(0.5)
         except KeyboardInterrupt:
             return
-    raise KGError("the Bolt server stopped unexpectedly")
+    raise KGError(f"the {engine} server stopped unexpectedly")
 
 
 def _import_path() -> str:
