@@ -11,8 +11,9 @@ The package works with Neo4j 5 and ArcadeDB's Bolt plugin; where they differ it 
 - ArcadeDB keeps each label combination as a type with its own index, so a
   lookup by ``:Resource {uri}`` searches them all; relationships between
   nodes created in the same load find them by ``elementId`` instead.
-- ArcadeDB does not enforce read access mode: read-only queries are run in an
-  explicit transaction that is always rolled back (see :class:`loaders.bolt.read.ReadSession`).
+- ArcadeDB does not enforce read access mode (Neo4j refuses a write in it):
+  read-only queries are run in an explicit read transaction that is always
+  rolled back (see :class:`loaders.bolt.read.ReadSession`).
 - ArcadeDB ignores a transaction's timeout and finishes a query whose client
   has gone: :class:`loaders.bolt.read.ReadSession` stops waiting at the limit
   and drops the connection (Neo4j ends the transaction itself).
@@ -33,5 +34,6 @@ The modules:
 - :mod:`loaders.bolt.rows`: a load that sends only what the changed rows change.
 - :mod:`loaders.bolt.load`: ``load`` and ``load_lists``, which choose among those.
 - :mod:`loaders.bolt.admin`: files for ``neo4j-admin database import``.
-- :mod:`loaders.bolt.server`: a local ArcadeDB Bolt server.
+- :mod:`loaders.bolt.server`: local Bolt servers (the process, ArcadeDB's), ``kg serve``.
+- :mod:`loaders.bolt.neo4j_server`: a real Neo4j, its jars fetched with Maven (``neo4j/``).
 """

@@ -19,6 +19,8 @@ from pathlib import Path
 from kg.graph.mapping import PropertyGraph
 from kg.vocab.schema import ATTRIBUTES, PROVENANCE, TYPES
 
+from .write import FULLTEXT, SCHEMA
+
 __all__ = ["NODE_PROPERTIES", "NODE_HEADER", "REL_HEADER", "ARRAY_DELIMITER", "write_import_files", "command"]
 
 ARRAY_DELIMITER = "|"
@@ -85,6 +87,7 @@ def write_import_files(pg: PropertyGraph, directory: str | Path) -> list[Path]:
     paths = [directory / "nodes.csv", directory / "relationships.csv", directory / "README.md"]
     paths[0].write_text(_csv(nodes), encoding="utf-8")
     paths[1].write_text(_csv(rels), encoding="utf-8")
+    schema = "".join(f"{statement};\n" for statement in (*SCHEMA, FULLTEXT)).rstrip()
     paths[2].write_text(
         f"""# Bulk import into Neo4j 5
 
@@ -99,10 +102,11 @@ Copy this folder to the server's `import/` folder, stop the database, then:
 {command()}
 ```
 
-Start the database and create the constraint `kg load` expects:
+Start the database and create the constraint and indexes `kg load` makes
+(the next `kg load` makes them too):
 
 ```cypher
-CREATE CONSTRAINT resource_uri IF NOT EXISTS FOR (n:Resource) REQUIRE n.uri IS UNIQUE;
+{schema}
 ```
 
 Headers: `uri:ID(Resource)` is the node id (id space `Resource`, stored as the

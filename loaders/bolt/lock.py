@@ -86,8 +86,10 @@ class LoadLock:
         """Take the lock, taking over a stale one; raise ConnectionFailed if another load holds it."""
         from neo4j.exceptions import ConstraintError
 
-        with self.driver.session(database=self.settings.database) as session:
-            session.run(_CONSTRAINT).consume()
+        with self.driver.session(
+            database=self.settings.database
+        ) as session:  # retried: loads starting at once deadlock
+            session.execute_write(lambda tx: tx.run(_CONSTRAINT).consume())
         for _ in range(3):
             try:
                 self._run(

@@ -1,4 +1,4 @@
-"""Connect, create the constraint, take the load lock and read what the database holds, in a thread,
+"""Connect, create the constraint and indexes, take the load lock and read what the database holds, in a thread,
 while the lists are read and checked."""
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from loaders.bolt.connect import Settings, connect, lost_while
 from loaders.bolt.lock import LoadLock
 from loaders.bolt.read import read_graph
 from loaders.bolt.state import LoadState, read_state
-from loaders.bolt.write import CONSTRAINT
+from loaders.bolt.write import create_schema
 
 __all__ = ["Prepare"]
 
 
 class Prepare(threading.Thread):
-    """Connect, create the constraint, take the load lock (:mod:`loaders.bolt.lock`), read the load summary
+    """Connect, create the constraint and indexes, take the load lock (:mod:`loaders.bolt.lock`), read the load summary
     (unless ``full``) and, without one, the whole graph. :meth:`result` waits and gives ``(driver, state,
     current)``; :meth:`close` releases the lock and the driver; :meth:`cancel` gives up."""
 
@@ -39,8 +39,7 @@ class Prepare(threading.Thread):
         try:
             self.driver = connect(self.settings)
             with lost_while(self.settings, "reading the database"):
-                with self.driver.session(database=self.settings.database) as session:
-                    session.run(CONSTRAINT).consume()
+                create_schema(self.driver, self.settings.database)
                 self.lock = LoadLock(self.driver, self.settings)
                 self.lock.acquire()
                 with self.driver.session(database=self.settings.database) as session:

@@ -19,7 +19,7 @@ from .connect import Settings, _reason, connect, redact
 #: Seconds the client waits past a query's time limit for the server to end it.
 _GRACE = 2.0
 
-__all__ = ["read_graph", "read_duplicates", "read_items", "graph_of_records", "ReadSession", "LOOKUP"]
+__all__ = ["read_graph", "read_duplicates", "read_items", "graph_of_records", "ReadSession", "LOOKUP", "LOOKUP_SCAN"]
 
 _READ_NODES = (
     "MATCH (n:Resource) WHERE n.uri STARTS WITH $prefix "
@@ -101,9 +101,22 @@ def graph_of_records(nodes: list[dict], rels: list[dict]) -> PropertyGraph:
     return pg
 
 
-#: Find an entity by exact id, name or alias ($value). The SPARQL engine looks the
-#: literal up in its indexes instead (:meth:`kg.query.sparql.SparqlEngine.lookup`).
+#: Find an entity by exact id, name or alias ($value), through the indexes ``kg load`` makes
+#: (:data:`loaders.bolt.write.SCHEMA`): range indexes for the id and names, Neo4j's full-text index
+#: for the aliases ($phrase: the value as a quoted Lucene phrase; its hits filtered to exact aliases).
+#: The SPARQL engine looks the literal up in its own indexes (:meth:`kg.query.sparql.SparqlEngine.lookup`).
 LOOKUP = """
+CALL {
+  MATCH (e:Resource {id: $value}) RETURN e
+  UNION MATCH (e:Resource {name_zh: $value}) RETURN e
+  UNION MATCH (e:Resource {name_en: $value}) RETURN e
+  UNION CALL db.index.fulltext.queryNodes('resource_aliases', $phrase) YIELD node AS e
+  WITH e WHERE $value IN e.aliases RETURN e
+}
+RETURN DISTINCT e.id AS id, e.name_zh AS name_zh"""
+#: The same on a server without the full-text index (ArcadeDB, or a database no ``kg load`` has indexed):
+#: a scan of every node.
+LOOKUP_SCAN = """
 MATCH (e:Resource) WHERE $value IN [e.id, e.name_zh, e.name_en] + coalesce(e.aliases, [])
 RETURN DISTINCT e.id AS id, e.name_zh AS name_zh"""
 
@@ -125,6 +138,7 @@ class ReadSession:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.driver = connect(settings)
+        self._scan = False  # the lookup scans (no full-text index on this server)
 
     def select(
         self, query: str, parameters: dict | None = None, *, name: str = "query"
@@ -181,8 +195,18 @@ class ReadSession:
             done["error"] = exc
 
     def lookup(self, value: str) -> list[tuple[str, str]]:
-        """Entities with this exact id, name or alias, as ``(id, name_zh)``."""
-        return [(r["id"], r["name_zh"]) for r in self.select(LOOKUP, {"value": value}, name="lookup")[1]]
+        """Entities with this exact id, name or alias, as ``(id, name_zh)``: through the indexes, else
+        (a server without the full-text index) by a scan, from then on for this session."""
+        if not self._scan:
+            phrase = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            try:
+                rows = self.select(LOOKUP, {"value": value, "phrase": phrase}, name="lookup")[1]
+                return [(r["id"], r["name_zh"]) for r in rows]
+            except QueryError:
+                if self.driver is None:  # stopped at its time limit: a scan would not be quicker
+                    raise
+                self._scan = True
+        return [(r["id"], r["name_zh"]) for r in self.select(LOOKUP_SCAN, {"value": value}, name="lookup")[1]]
 
     def names_containing(self, text: str) -> None:
         """None: the Cypher queries find the entities a text names themselves."""
