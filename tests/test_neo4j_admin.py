@@ -1,13 +1,19 @@
 """`kg export --neo4j-admin`: files in neo4j-admin's header grammar holding the graph `kg load` writes."""
 
 import csv
+import os
 import re
+import shlex
+import subprocess
 
 from kg.cli import main
-from kg.graph.mapping import Node, PropertyGraph, Rel
-from loaders.bolt.admin import ARRAY_DELIMITER
-from loaders.bolt.connect import connect
+from kg.graph.mapping import Node, PropertyGraph, Rel, model_to_property_graph
+from loaders.bolt.admin import ARRAY_DELIMITER, command
+from loaders.bolt.connect import Settings, connect
+from loaders.bolt.load import load
+from loaders.bolt.neo4j_server import Neo4jServer, fetch_jars, java, settings_for
 from loaders.bolt.read import read_graph
+from tests.conftest import BOLT_PASSWORD
 
 # Neo4j 5 import header fields: [name][:TYPE or :ID/:START_ID/:END_ID(idspace) or :LABEL/:TYPE]
 FIELD = re.compile(
@@ -63,3 +69,34 @@ def test_files_follow_the_header_grammar_and_hold_the_loaded_graph(runner, tmp_p
     assert pg == loaded
     readme = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert '--array-delimiter="|"' in readme and "CREATE CONSTRAINT resource_uri" in readme
+
+
+def test_neo4j_admin_imports_the_files_and_kg_load_finds_nothing_to_change(runner, tmp_path, plan_model):
+    """The import tool itself (org.neo4j.cli.AdminTool from the Maven jars) runs the command the export
+    prints, into a stopped Neo4j's folder; started, the database holds what `kg load` would write."""
+    files, home = tmp_path / "import", tmp_path / "neo4j"
+    assert runner.invoke(main, ["export", "--neo4j-admin", str(files)]).exit_code == 0
+    server = Neo4jServer(password=BOLT_PASSWORD, root=home)
+    conf = home / "conf" / "neo4j.conf"
+    conf.parent.mkdir(parents=True)
+    conf.write_text("".join(f"{k}={v}\n" for k, v in settings_for(port=server.port, database="plan").items()))
+    words = shlex.split(command("plan", str(files)))
+    assert words[:4] == ["neo4j-admin", "database", "import", "full"]
+    admin = [java(), "-cp", f"{fetch_jars()}{os.sep}*", "org.neo4j.cli.AdminTool", *words[1:]]
+    done = subprocess.run(
+        admin,
+        env={**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(conf.parent)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert f"Imported:\n  {len(plan_model.entities)} nodes\n  {len(plan_model.links)} relationships" in done.stdout
+    with server:
+        settings = Settings(uri=server.uri, username=server.username, password=BOLT_PASSWORD, database="plan")
+        driver = connect(settings)
+        assert read_graph(driver, "plan") == model_to_property_graph(plan_model)
+        driver.close()
+        summary = load(model_to_property_graph(plan_model), settings)
+        assert summary["nodes_unchanged"] == len(plan_model.entities) and summary["nodes_created"] == 0
+        assert summary["relationships_unchanged"] == len(plan_model.links)
