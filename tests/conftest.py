@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.resources import resource
+from kg.resources import cache_dir, resource
 from kg.vocab.schema import ENTITY_COLUMNS, LINK_COLUMNS
-from loaders.bolt.neo4j_server import jars_folder
 from loaders.bolt.server import ENGINES, local_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,7 +71,7 @@ def write_rows(path: Path, rows: list[dict], columns=None) -> None:
 
 BOLT_PASSWORD = "kg-test-password"
 # Neo4j's jars live in the user's cache (scripts/test fetches them), not in each test's own cache.
-os.environ.setdefault("KG_NEO4J_JARS", str(jars_folder()))
+os.environ.setdefault("KG_JARS_DIR", str(cache_dir()))
 
 
 @pytest.fixture(scope="session", params=ENGINES)

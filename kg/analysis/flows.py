@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from kg.graph.mapping import PropertyGraph
-from kg.graph.regions import CITY, regions_of, scope_of
+from kg.graph.regions import CITY, display_name, regions_of, scope_of
 from kg.vocab.ontology import load_ontology
 from kg.vocab.schema import REGIONS, REL, link_name
 
@@ -48,12 +48,12 @@ def region_flows(pg: PropertyGraph, regions: dict[str, str | None] | None = None
         ends = sorted([(a, rel.start), (b, rel.end)], key=lambda end: order[end[0]])
         pairs[(ends[0][0], ends[1][0])].append(
             {
-                "from": _name(pg, rel.start),
+                "from": display_name(pg, rel.start),
                 "from_region": a,
                 "type": rel.type,
                 "type_zh": link.label_zh if link else rel.type,
                 "type_en": link.label_en if link else rel.type,
-                "to": _name(pg, rel.end),
+                "to": display_name(pg, rel.end),
                 "to_region": b,
                 "scope": scope_of(pg, rel.start, rel.end),
                 "section": rel.props.get("section", ""),
@@ -106,10 +106,10 @@ def _tianjin_places(pg: PropertyGraph, regions: dict[str, str | None]) -> list[d
         for side, other in ((rel.start, rel.end), (rel.end, rel.start)):
             if regions.get(side) == tianjin and regions.get(other) in partners:
                 for place in places_of(side):
-                    linked[place][(_name(pg, other), regions[other])] += 1
+                    linked[place][(display_name(pg, other), regions[other])] += 1
     rows = [
         {
-            "place": _name(pg, place),
+            "place": display_name(pg, place),
             "kind": pg.nodes[place].kind,
             "partners": [{"partner": p, "region": r, "links": n} for (p, r), n in sorted(counts.items())],
             "links": sum(counts.values()),
@@ -118,7 +118,3 @@ def _tianjin_places(pg: PropertyGraph, regions: dict[str, str | None]) -> list[d
     ]
     rows.sort(key=lambda row: (-row["links"], row["place"]))
     return rows
-
-
-def _name(pg: PropertyGraph, uri: str) -> str:
-    return pg.nodes[uri].props.get("name_zh") or pg.nodes[uri].props.get("id", uri)

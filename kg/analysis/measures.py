@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 import networkx as nx
 
 from kg.graph.mapping import PropertyGraph
-from kg.graph.regions import regions_of, root_kinds, scope_of, to_networkx
+from kg.graph.regions import display_name, regions_of, root_kinds, scope_of, to_networkx
 from kg.vocab.schema import REGIONS, REL, link_name
 
 __all__ = [
@@ -32,10 +32,6 @@ __all__ = [
 ]
 
 
-def _name(pg: PropertyGraph, uri: str) -> str:
-    return pg.nodes[uri].props.get("name_zh") or pg.nodes[uri].props.get("id", uri)
-
-
 def centrality(pg: PropertyGraph, *, top: int = 5) -> list[dict]:
     """The most central entities of each root kind, by degree and by betweenness (undirected)."""
     graph = nx.Graph(to_networkx(pg).to_undirected())
@@ -44,13 +40,13 @@ def centrality(pg: PropertyGraph, *, top: int = 5) -> list[dict]:
     rows = []
     for kind in root_kinds():
         members = [u for u in graph if graph.nodes[u]["root"] == kind]
-        ranked = sorted(members, key=lambda u: (-betweenness[u], -degree[u], _name(pg, u)))[:top]
+        ranked = sorted(members, key=lambda u: (-betweenness[u], -degree[u], display_name(pg, u)))[:top]
         for rank, uri in enumerate(ranked, start=1):
             rows.append(
                 {
                     "kind": kind,
                     "rank": rank,
-                    "entity": _name(pg, uri),
+                    "entity": display_name(pg, uri),
                     "degree": graph.degree(uri),
                     "degree_centrality": round(degree[uri], 4),
                     "betweenness": round(betweenness[uri], 4),
@@ -72,12 +68,12 @@ def communities(pg: PropertyGraph, *, seed: int = 42, name_size: int = 3) -> lis
     betweenness = nx.betweenness_centrality(graph, normalized=True)
     rows = []
     for members in found:
-        ranked = sorted(members, key=lambda u: (-betweenness[u], -graph.degree(u), _name(pg, u)))
+        ranked = sorted(members, key=lambda u: (-betweenness[u], -graph.degree(u), display_name(pg, u)))
         rows.append(
             {
-                "name": " · ".join(_name(pg, u) for u in ranked[:name_size]),
+                "name": " · ".join(display_name(pg, u) for u in ranked[:name_size]),
                 "size": len(members),
-                "members": [_name(pg, u) for u in ranked],
+                "members": [display_name(pg, u) for u in ranked],
             }
         )
     rows.sort(key=lambda r: (-r["size"], r["name"]))
@@ -100,9 +96,9 @@ def bridges(pg: PropertyGraph, regions: dict[str, str | None] | None = None) -> 
             side, other = (rel.start, rel.end) if ends[0] == tianjin else (rel.end, rel.start)
             links.append(
                 {
-                    "tianjin_side": _name(pg, side),
+                    "tianjin_side": display_name(pg, side),
                     "link": rel.type,
-                    "partner": _name(pg, other),
+                    "partner": display_name(pg, other),
                     "partner_region": regions[other],
                     "direction": "out" if side == rel.start else "in",
                     "source": "plan" if "quote" in rel.props else "curated",
@@ -151,13 +147,13 @@ def profiles(pg: PropertyGraph) -> list[dict]:
                     inside.add(child)
                     frontier.append(child)
         members = inside | set(relying.get(uri, ())) if "Park" in node.labels else inside
-        platforms = sorted(_name(pg, m) for m in members if "Platform" in pg.nodes[m].labels)
-        institutions = sorted(_name(pg, m) for m in members if "Institution" in pg.nodes[m].labels)
-        domains = sorted({_name(pg, d) for m in members | {uri} for d in focus.get(m, ())})
+        platforms = sorted(display_name(pg, m) for m in members if "Platform" in pg.nodes[m].labels)
+        institutions = sorted(display_name(pg, m) for m in members if "Institution" in pg.nodes[m].labels)
+        domains = sorted({display_name(pg, d) for m in members | {uri} for d in focus.get(m, ())})
         if platforms or institutions or domains or inside:
             rows.append(
                 {
-                    "place": _name(pg, uri),
+                    "place": display_name(pg, uri),
                     "kind": node.kind,
                     "places_inside": len([m for m in inside if "Place" in pg.nodes[m].labels]),
                     "platforms": platforms,
@@ -169,8 +165,9 @@ def profiles(pg: PropertyGraph) -> list[dict]:
     return rows
 
 
-def analyze(pg: PropertyGraph, *, top: int = 5, seed: int = 42) -> dict:
-    """All of the analysis as plain data."""
+def analyze(pg: PropertyGraph, *, top: int = 5, seed: int = 42, centrality_of=None, communities_of=None) -> dict:
+    """All of the analysis as plain data. ``centrality_of(pg, top=)`` and ``communities_of(pg)`` compute
+    those two measures elsewhere (a graph database) with the same rows; networkx by default."""
     regions = regions_of(pg)
     return {
         "summary": {
@@ -178,8 +175,8 @@ def analyze(pg: PropertyGraph, *, top: int = 5, seed: int = 42) -> dict:
             "links": len(pg.rels),
             "by_region": dict(sorted(Counter(r or "未知" for r in regions.values()).items())),
         },
-        "centrality": centrality(pg, top=top),
-        "communities": communities(pg, seed=seed),
+        "centrality": (centrality_of or centrality)(pg, top=top),
+        "communities": communities_of(pg) if communities_of else communities(pg, seed=seed),
         "bridges": bridges(pg, regions),
         "profiles": profiles(pg),
     }

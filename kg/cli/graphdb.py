@@ -144,7 +144,13 @@ def export(source, target, from_neo4j, admin_dir, data, uri, username, password,
 )
 @click.option("--database", type=str, default="plan", show_default=True, help="Database to create and load.")
 @click.option("--root", type=FOLDER, help="Folder for the server's files; default: a temporary folder removed on exit.")
-def serve(data, engine, port, password, database, root):
+@click.option(
+    "--gds",
+    is_flag=True,
+    help="Neo4j only: also load the open Graph Data Science procedures (gds.*; jars fetched with Maven), "
+    "for kg analyze --engine neo4j.",
+)
+def serve(data, engine, port, password, database, root, gds):
     """Start a local Bolt server (Neo4j, or ArcadeDB), load the graph, and serve it until Ctrl-C.
 
     For users without Neo4j: point Cypher tools, 'kg query --engine cypher'
@@ -163,7 +169,7 @@ def serve(data, engine, port, password, database, root):
     target = lists_graph(data)
     name = {"neo4j": "Neo4j", "arcadedb": "ArcadeDB's Bolt server"}[engine]
     click.echo(f"Starting {name} on 127.0.0.1:{port} …", err=True)
-    run(target, password=password, engine=engine, port=port, database=database, root=root, on_ready=ready)
+    run(target, password=password, engine=engine, port=port, database=database, root=root, gds=gds, on_ready=ready)
     click.echo("Stopping.", err=True)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import data_option, format_option, output_option
+from kg.cli.options import data_option, format_option, neo4j_options, output_option, settings
 from kg.cli.render import render_as
 from kg.vocab.schema import REGIONS
 
@@ -74,12 +74,41 @@ def viz(data, output, focus, hops, kinds, domain, region, layout, title, max_nod
 @click.option(
     "--top", type=click.IntRange(1, 100), default=5, show_default=True, help="How many central entities per kind."
 )
-def analyze(data, fmt, top):
+@click.option(
+    "--engine",
+    type=click.Choice(["networkx", "neo4j"]),
+    default="networkx",
+    show_default=True,
+    help="networkx: the lists, in this process; neo4j: the graph in Neo4j, centrality and communities computed "
+    "there with the Graph Data Science procedures (for big graphs; kg serve --gds starts such a server).",
+)
+@neo4j_options
+def analyze(data, fmt, top, engine, uri, username, password, database):
     """Network analysis: centrality, communities, Tianjin–Beijing/Hebei bridges, place profiles."""
     from kg.analysis.measures import analyze as run
-    from loaders.build import lists_graph
 
-    click.echo(render_as("analysis", run(lists_graph(data), top=top), fmt))
+    if engine == "networkx":
+        from loaders.build import lists_graph
+
+        click.echo(render_as("analysis", run(lists_graph(data), top=top), fmt))
+        return
+    from loaders.bolt.connect import connect
+    from loaders.bolt.gds import gds_centrality, gds_communities
+    from loaders.bolt.read import read_graph
+
+    connection = settings(uri, username, password, database)
+    driver = connect(connection)
+    try:
+        pg = read_graph(driver, connection.database)
+    finally:
+        driver.close()
+    analysis = run(
+        pg,
+        top=top,
+        centrality_of=lambda g, top: gds_centrality(g, connection, top=top),
+        communities_of=lambda g: gds_communities(g, connection),
+    )
+    click.echo(render_as("analysis", analysis, fmt))
 
 
 @click.command()

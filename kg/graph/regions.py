@@ -21,12 +21,27 @@ from kg.lists.names import normalise
 from kg.vocab.ontology import load_ontology
 from kg.vocab.schema import JINGJINJI, REGIONS, REL
 
-__all__ = ["REGION_IDS", "CITY", "scope_of", "root_kinds", "to_networkx", "root_kind", "regions_of", "find_node"]
+__all__ = [
+    "REGION_IDS",
+    "CITY",
+    "display_name",
+    "scope_of",
+    "root_kinds",
+    "to_networkx",
+    "root_kind",
+    "regions_of",
+    "find_node",
+]
 
 #: The three regions of Jing-Jin-Ji, by the ids of their entities (:data:`kg.vocab.schema.JINGJINJI`).
 REGION_IDS = {entity_id: REGIONS[entity_id][0] for entity_id in JINGJINJI}
 #: The entity of Tianjin as a whole: a link with it at one end is one of the city's own commitments.
 CITY = "tianjin"
+
+
+def display_name(pg: PropertyGraph, uri: str) -> str:
+    """The node's Chinese name, else its id (else its uri)."""
+    return pg.nodes[uri].props.get("name_zh") or pg.nodes[uri].props.get("id", uri)
 
 
 def scope_of(pg: PropertyGraph, *uris: str) -> str:

@@ -38,10 +38,9 @@ _PASSWORD_VARIABLE = "KG_NEO4J_PASSWORD"
 
 
 def jars_folder(*, gds: bool = False) -> Path:
-    """Where the jars are (or go): ``$KG_NEO4J_JARS``, else ``neo4j-VERSION[-gds]/lib`` in the user's cache."""
-    if os.environ.get("KG_NEO4J_JARS"):
-        return Path(os.environ["KG_NEO4J_JARS"])
-    return cache_dir() / f"neo4j-{NEO4J_VERSION}{'-gds' if gds else ''}" / "lib"
+    """Where the jars are (or go): ``neo4j-VERSION[-gds]/lib`` in ``$KG_JARS_DIR``, else in the user's cache."""
+    base = Path(os.environ["KG_JARS_DIR"]) if os.environ.get("KG_JARS_DIR") else cache_dir()
+    return base / f"neo4j-{NEO4J_VERSION}{'-gds' if gds else ''}" / "lib"
 
 
 def java() -> str:
@@ -66,8 +65,8 @@ def fetch_jars(*, gds: bool = False, quiet: bool = True) -> Path:
     if mvn is None:
         raise ConnectionFailed(
             f"Neo4j {NEO4J_VERSION}'s jars are not in {folder}, and Maven is not installed to fetch them",
-            hint="install Maven (Debian: apt-get install maven), or put the jars of org.neo4j:neo4j "
-            f"{NEO4J_VERSION} in a folder named by KG_NEO4J_JARS, or use --engine arcadedb",
+            hint=f"install Maven (Debian: apt-get install maven), or put the jars of org.neo4j:neo4j {NEO4J_VERSION} "
+            f"in {folder} with a file .complete beside them, or use --engine arcadedb",
         )
     staging = folder.with_name(folder.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
@@ -125,12 +124,25 @@ class Neo4jServer(LocalServer):
         self.heap = heap or os.environ.get("KG_NEO4J_HEAP", "1g")
         self.gds = gds
 
+    def _plugins(self, lib: Path) -> Path:
+        """A plugins folder with the GDS jars alone (Neo4j finds procedures there; its own jars, already on
+        the class path, would clash if loaded twice)."""
+        plain = {jar.name for jar in fetch_jars().glob("*.jar")}
+        folder = self.root / "plugins"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        for jar in sorted(lib.glob("*.jar")):
+            if jar.name not in plain:
+                (folder / jar.name).symlink_to(jar)
+        return folder
+
     def _command(self) -> tuple[list[str], dict[str, str]]:
         runtime = java()
         lib = fetch_jars(gds=self.gds)
         conf = self.root / "conf" / "neo4j.conf"
         conf.parent.mkdir(parents=True, exist_ok=True)
-        settings = settings_for(port=self.port, database=self.database, plugins=lib if self.gds else None)
+        plugins = self._plugins(lib) if self.gds else None
+        settings = settings_for(port=self.port, database=self.database, plugins=plugins)
         conf.write_text("".join(f"{key}={value}\n" for key, value in settings.items()), encoding="utf-8")
         launcher = files("loaders.bolt") / "neo4j" / "Launcher.java"
         if not isinstance(launcher, Path):  # a zipped install: the source launcher needs a real file

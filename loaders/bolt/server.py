@@ -180,14 +180,24 @@ def local_server(engine: str, **options) -> LocalServer:
 
         return Neo4jServer(**options)
     if engine == "arcadedb":
+        if options.pop("gds", False):
+            raise KGError("the Graph Data Science procedures run in Neo4j only", hint="use --engine neo4j")
         return ArcadeDBServer(**options)
     raise KGError(f"unknown server engine '{engine}'", hint=f"use one of {', '.join(ENGINES)}")
 
 
 def serve(
-    pg, *, password: str, engine: str = "neo4j", port: int = 7687, database: str = "plan", root=None, on_ready=None
+    pg,
+    *,
+    password: str,
+    engine: str = "neo4j",
+    port: int = 7687,
+    database: str = "plan",
+    root=None,
+    gds: bool = False,
+    on_ready=None,
 ) -> None:
-    """Start a local Bolt server of this ``engine``, load the property graph ``pg``, and serve it until Ctrl-C or SIGTERM.
+    """Start a local Bolt server of this ``engine`` (Neo4j with the Graph Data Science procedures if ``gds``), load the property graph ``pg``, and serve it until Ctrl-C or SIGTERM.
 
     ``on_ready(info)`` is called once the graph is loaded, with the server's ``uri``,
     ``username`` and ``database`` and the ``nodes`` and ``relationships`` it holds.
@@ -202,7 +212,8 @@ def serve(
     # from a script whose shell ignores SIGINT in background jobs: never leave the server running.
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, signal.default_int_handler)
-    server = local_server(engine, password=password, port=port, database=database, root=root)
+    options = {"gds": True} if gds else {}
+    server = local_server(engine, password=password, port=port, database=database, root=root, **options)
     with server:
         summary = load(pg, Settings(uri=server.uri, username=server.username, password=password, database=database))
         if on_ready is not None:
