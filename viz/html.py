@@ -220,6 +220,7 @@ def view_data(
         bands = [
             {"label": " · ".join(GEO_PANEL_LABELS[region]), "x0": x0, "x1": x1, "y0": y0, "y1": y1}
             for region, (x0, x1, y0, y1) in GEO_PANELS.items()
+            if any(x0 <= x <= x1 and y0 <= y <= y1 for x, y in xy.values())  # only the panels in use
         ]
     return {
         "title": title,
