@@ -101,7 +101,7 @@ def settings_for(*, port: int, database: str, plugins: Path | None = None) -> di
         # Shut down in a second or two instead of waiting 10 s for idle Bolt connections.
         "internal.server.bolt.thread_pool_shutdown_wait_time": "200ms",
         "internal.server.bolt.connection_shutdown_wait_time": "200ms",
-        "dbms.security.procedures.unrestricted": "gds.*",
+        "dbms.security.procedures.unrestricted": "gds.*,n10s.*",
     }
     if plugins is not None:
         settings["server.directories.plugins"] = str(plugins)
@@ -112,28 +112,29 @@ class Neo4jServer(LocalServer):
     """Neo4j Community Edition on loopback: user ``neo4j``, the database ``database`` the default one.
 
     ``heap`` is the JVM's ``-Xmx`` (``KG_NEO4J_HEAP``, default 1g); ``gds`` also loads the open
-    Graph Data Science procedures (``gds.*``).
+    Graph Data Science procedures (``gds.*``); ``plugins`` are more procedure jars (the benchmark's n10s).
     """
 
     engine = "neo4j"
     username = "neo4j"
     ready_marker = READY
 
-    def __init__(self, *, heap: str | None = None, gds: bool = False, **options):
+    def __init__(self, *, heap: str | None = None, gds: bool = False, plugins: tuple[Path, ...] = (), **options):
         super().__init__(**options)
         self.heap = heap or os.environ.get("KG_NEO4J_HEAP", "1g")
         self.gds = gds
+        self.extra_plugins = tuple(plugins)
 
     def _plugins(self, lib: Path) -> Path:
-        """A plugins folder with the GDS jars alone (Neo4j finds procedures there; its own jars, already on
-        the class path, would clash if loaded twice)."""
+        """A plugins folder with the GDS jars alone, if asked for, and the other plugins (Neo4j finds
+        procedures there; its own jars, already on the class path, would clash if loaded twice)."""
         plain = {jar.name for jar in fetch_jars().glob("*.jar")}
         folder = self.root / "plugins"
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-        for jar in sorted(lib.glob("*.jar")):
-            if jar.name not in plain:
-                (folder / jar.name).symlink_to(jar)
+        jars = [jar for jar in sorted(lib.glob("*.jar")) if jar.name not in plain] if self.gds else []
+        for jar in [*jars, *self.extra_plugins]:
+            (folder / jar.name).symlink_to(Path(jar).resolve())
         return folder
 
     def _command(self) -> tuple[list[str], dict[str, str]]:
@@ -141,7 +142,7 @@ class Neo4jServer(LocalServer):
         lib = fetch_jars(gds=self.gds)
         conf = self.root / "conf" / "neo4j.conf"
         conf.parent.mkdir(parents=True, exist_ok=True)
-        plugins = self._plugins(lib) if self.gds else None
+        plugins = self._plugins(lib) if self.gds or self.extra_plugins else None
         settings = settings_for(port=self.port, database=self.database, plugins=plugins)
         conf.write_text("".join(f"{key}={value}\n" for key, value in settings.items()), encoding="utf-8")
         launcher = files("loaders.bolt") / "neo4j" / "Launcher.java"
