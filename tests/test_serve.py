@@ -83,3 +83,17 @@ def test_serve_needs_a_long_enough_password(runner):
     result = runner.invoke(main, ["serve", "--password", "short"])
     assert result.exit_code == 1
     assert "the server password must have at least 8 characters" in result.stderr
+
+
+def test_serve_without_java_says_what_to_install(runner, monkeypatch, tmp_path):
+    monkeypatch.setenv("JAVA_HOME", str(tmp_path / "no-jdk"))
+    result = runner.invoke(main, ["serve", "--password", BOLT_PASSWORD, "--root", str(tmp_path / "db")])
+    assert result.exit_code == 1
+    assert "needs Java 17 or newer" in result.stderr and "--engine arcadedb" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_refuses_gds_on_arcadedb(runner, tmp_path):
+    result = runner.invoke(main, ["serve", "--engine", "arcadedb", "--gds", "--password", BOLT_PASSWORD])
+    assert result.exit_code == 1
+    assert "run in Neo4j only" in result.stderr
