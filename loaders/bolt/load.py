@@ -38,7 +38,7 @@ from loaders.bolt.first import first_load
 from loaders.bolt.options import LoadOptions, LoadRun, Outcome
 from loaders.bolt.prepare import Prepare
 from loaders.bolt.rows import by_rows, changes_since, still_holds
-from loaders.bolt.write import BATCH_SIZE
+from loaders.bolt.write import BATCH_SIZE, create_schema
 
 __all__ = ["load", "load_lists", "LoadOptions"]
 
@@ -72,7 +72,9 @@ def load(
     driver, state, current = prepare.result()
     try:
         with lost_while(settings, "loading"):
-            return by_buckets(LoadRun(driver, settings, options), target, state, current).summary
+            summary = by_buckets(LoadRun(driver, settings, options), target, state, current).summary
+            create_schema(driver, settings.database)
+            return summary
     finally:
         prepare.close()
 
@@ -164,6 +166,7 @@ def _load_lists(folder, settings: Settings, options: LoadOptions, snapshots: boo
                 if index is not None:
                     snapshot = Snapshot(index, outcome.bounds, outcome.hashes, outcome.target_sums, lists.digests)
                     write_snapshot(path, snapshot)
+            create_schema(driver, settings.database)  # the indexes, built once the rows are there
             return outcome.summary
     finally:
         prepare.close()

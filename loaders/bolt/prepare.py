@@ -39,7 +39,7 @@ class Prepare(threading.Thread):
         try:
             self.driver = connect(self.settings)
             with lost_while(self.settings, "reading the database"):
-                create_schema(self.driver, self.settings.database)
+                create_schema(self.driver, self.settings.database, indexes=False)  # the indexes: once written
                 self.lock = LoadLock(self.driver, self.settings)
                 self.lock.acquire()
                 with self.driver.session(database=self.settings.database) as session:

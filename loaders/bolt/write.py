@@ -18,7 +18,18 @@ from kg.vocab.schema import RESOURCE_LABEL, rel_type
 from .connect import Settings, _reason, redact
 from .diff import SyncPlan
 
-__all__ = ["batches", "node_batches", "rel_batches", "Writer", "CONSTRAINT", "SCHEMA", "create_schema", "BATCH_SIZE"]
+__all__ = [
+    "batches",
+    "node_batches",
+    "rel_batches",
+    "Writer",
+    "CONSTRAINT",
+    "INDEXES",
+    "SCHEMA",
+    "FULLTEXT",
+    "create_schema",
+    "BATCH_SIZE",
+]
 
 BATCH_SIZE = 1000
 
@@ -38,30 +49,35 @@ def _rel(rel_name: str) -> str:
 
 
 CONSTRAINT = "CREATE CONSTRAINT resource_uri IF NOT EXISTS FOR (n:Resource) REQUIRE n.uri IS UNIQUE"
-#: The schema ``kg load`` makes: ``uri`` unique, and range indexes on what the catalogue's queries
-#: and the entity lookup start from (``id``, the names, ``region``). Neo4j 5 syntax; ArcadeDB accepts it.
-SCHEMA = (
-    CONSTRAINT,
+#: The indexes ``kg load`` makes once the rows are written (built in one pass then, rather than kept up
+#: row by row during a first load): range indexes on what the catalogue's queries and the entity lookup
+#: start from (``id``, the names, ``region``). Neo4j 5 syntax; ArcadeDB accepts it.
+INDEXES = (
     "CREATE INDEX resource_id IF NOT EXISTS FOR (n:Resource) ON (n.id)",
     "CREATE INDEX resource_name_zh IF NOT EXISTS FOR (n:Resource) ON (n.name_zh)",
     "CREATE INDEX resource_name_en IF NOT EXISTS FOR (n:Resource) ON (n.name_en)",
     "CREATE INDEX resource_region IF NOT EXISTS FOR (n:Resource) ON (n.region)",
 )
+SCHEMA = (CONSTRAINT, *INDEXES)
 #: Aliases are lists, which range indexes do not index; Neo4j's full-text index does (the lookup
 #: filters its hits to exact aliases). ArcadeDB has no full-text index: there the lookup scans.
 FULLTEXT = "CREATE FULLTEXT INDEX resource_aliases IF NOT EXISTS FOR (n:Resource) ON EACH [n.aliases]"
 
 
-def create_schema(driver, database: str | None) -> None:
-    """Make the :data:`SCHEMA` (and :data:`FULLTEXT` where the server has it), each statement in a
-    managed transaction: two loads starting at once deadlock on Neo4j's schema locks, and are retried."""
-    from neo4j.exceptions import ClientError
+def create_schema(driver, database: str | None, *, indexes: bool = True) -> None:
+    """Make the uniqueness constraint and, with ``indexes``, the :data:`INDEXES` and :data:`FULLTEXT` (where
+    the server has it), waiting until they are online. Each statement runs in a managed transaction:
+    two loads starting at once deadlock on Neo4j's schema locks, and are retried."""
+    from neo4j.exceptions import Neo4jError
 
     with driver.session(database=database) as session:
-        for statement in SCHEMA:
+        for statement in SCHEMA if indexes else (CONSTRAINT,):
             session.execute_write(lambda tx, statement=statement: tx.run(statement).consume())
-        with contextlib.suppress(ClientError):  # not on this server (ArcadeDB)
-            session.execute_write(lambda tx: tx.run(FULLTEXT).consume())
+        if indexes:
+            with contextlib.suppress(Neo4jError):  # not on this server (ArcadeDB)
+                session.execute_write(lambda tx: tx.run(FULLTEXT).consume())
+            with contextlib.suppress(Neo4jError):  # Neo4j builds indexes in the background; ArcadeDB at once
+                session.run("CALL db.awaitIndexes(600)").consume()
 
 
 @dataclass
