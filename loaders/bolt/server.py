@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from abc import ABC, abstractmethod
 from pathlib import Path
 
 from kg.errors import ConnectionFailed, KGError
@@ -45,7 +46,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class LocalServer:
+class LocalServer(ABC):
     """A Bolt server in a child process on loopback; stop it on exit.
 
     Subclasses say how to start it (:meth:`_command`) and which line it prints when ready.
@@ -81,9 +82,9 @@ class LocalServer:
     def uri(self) -> str:
         return f"bolt://127.0.0.1:{self.port}"
 
+    @abstractmethod
     def _command(self) -> tuple[list[str], dict[str, str]]:
         """The command that starts the server, and the environment variables it needs besides ours."""
-        raise NotImplementedError
 
     def start(self) -> LocalServer:
         self.root.mkdir(parents=True, exist_ok=True)
