@@ -32,7 +32,7 @@ from kg.graph.regions import CITY, regions_of, root_kind, root_kinds
 from kg.vocab.ontology import load_ontology
 from kg.vocab.schema import ATTRIBUTES, JINGJINJI, REGIONS, REL, link_name
 from viz.geomap import areas
-from viz.layout import GEO_PANEL_LABELS, GEO_PANELS, LAYOUTS, REGION_BANDS, positions
+from viz.layout import GEO_PANELS, LAYOUTS, REGION_BANDS, positions
 
 __all__ = ["MAX_NODES", "STYLE", "view_data", "render", "write_page", "json_for_script", "document"]
 
@@ -218,8 +218,8 @@ def view_data(
         bands.append({"label": "其他（全国、海外、领域与计划）", "x0": -2680, "x1": 2680, "y0": 1100, "y1": 2500})
     elif layout == "geo":
         bands = [
-            {"label": " · ".join(GEO_PANEL_LABELS[region]), "x0": x0, "x1": x1, "y0": y0, "y1": y1}
-            for region, (x0, x1, y0, y1) in GEO_PANELS.items()
+            {"label": " · ".join(label), "x0": x0, "x1": x1, "y0": y0, "y1": y1}
+            for label, (x0, x1, y0, y1) in GEO_PANELS.values()
             if any(x0 <= x <= x1 and y0 <= y <= y1 for x, y in xy.values())  # only the panels in use
         ]
     return {
@@ -240,6 +240,7 @@ def view_data(
         "edge_labels": edge_labels,
         # The map under the geographic view, and the kinds it first hides (domains are not places).
         "map": list(areas()) if layout == "geo" else [],
+        "region_names": {code: names[0] for code, names in REGIONS.items()},  # province code → region
         "hide_kinds": ["TechnologyDomain"] if layout == "geo" and overview else [],
     }
 

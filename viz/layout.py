@@ -216,19 +216,13 @@ def positions(pg: PropertyGraph, layout: str, regions: dict[str, str | None]) ->
 
 
 #: Panels beside the map, in the Bohai Sea east of Tianjin, for the entities the map has no place
-#: for: national bodies, places elsewhere in China or abroad, and those without a region.
+#: for: national bodies, places elsewhere in China or abroad, and those without a region ("").
+#: Each: its label (zh, en) and its rectangle (x0, x1, y0, y1).
 GEO_PANELS = {
-    "国家": (1900, 3900, -1500, -700),
-    "国内其他": (1900, 3900, -550, 150),
-    "境外": (1900, 3900, 300, 900),
-    "": (1900, 3900, 1050, 1900),
-}
-#: Labels of the panels (zh, en), by the region they hold ("" for none).
-GEO_PANEL_LABELS = {
-    "国家": ("国家层面", "national"),
-    "国内其他": ("国内其他", "elsewhere in China"),
-    "境外": ("境外", "abroad"),
-    "": ("区域未知", "no region"),
+    "国家": (("国家层面", "national"), (1900, 3900, -1500, -700)),
+    "国内其他": (("国内其他", "elsewhere in China"), (1900, 3900, -550, 150)),
+    "境外": (("境外", "abroad"), (1900, 3900, 300, 900)),
+    "": (("区域未知", "no region"), (1900, 3900, 1050, 1900)),
 }
 #: How close two nodes may come on the map, in canvas units.
 #: (About two lines of a label at the initial zoom of the plan's map.)
@@ -286,7 +280,7 @@ def _geo(pg: PropertyGraph, graph: nx.Graph, regions: dict[str, str | None]) -> 
             panels[regions.get(node) if regions.get(node) in GEO_PANELS else ""].append(node)
     on_map = _spread(placed, anchored)
     for region, members in panels.items():
-        x0, x1, y0, y1 = GEO_PANELS[region]
+        _, (x0, x1, y0, y1) = GEO_PANELS[region]
         on_map.update(_fit(_spring(graph, members), x0 + 120, x1 - 120, y0 + 250, y1 - 100))
     return on_map
 

@@ -1,5 +1,5 @@
-"""Connect, create the constraint and indexes, take the load lock and read what the database holds, in a thread,
-while the lists are read and checked."""
+"""Connect, create the uniqueness constraint, take the load lock and read what the database holds, in a thread,
+while the lists are read and checked (the indexes are made once the rows are written)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ __all__ = ["Prepare"]
 
 
 class Prepare(threading.Thread):
-    """Connect, create the constraint and indexes, take the load lock (:mod:`loaders.bolt.lock`), read the load summary
+    """Connect, create the uniqueness constraint, take the load lock (:mod:`loaders.bolt.lock`), read the load summary
     (unless ``full``) and, without one, the whole graph. :meth:`result` waits and gives ``(driver, state,
     current)``; :meth:`close` releases the lock and the driver; :meth:`cancel` gives up."""
 

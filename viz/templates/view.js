@@ -83,7 +83,7 @@
   // The Jing-Jin-Ji links drawn, as one arc per pair of regions, as thick as it has links.
   const regionPoint = {};
   data.map.forEach(function (area) {
-    if (area.level === "province") regionPoint[area.name_zh.slice(0, 2)] = area.label;
+    if (area.level === "province") regionPoint[data.region_names[area.province]] = area.label;
   });
   function drawFlows(ctx, scale) {
     const counts = {};
