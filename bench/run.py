@@ -42,7 +42,7 @@ BATCH = 1000
 #: The server measured (--engine), and what the report calls it.
 ENGINE = {"name": "neo4j"}
 SERVER_NAMES = {
-    "neo4j": "Neo4j Community 5.26.30 (embedded DBMS from Maven Central, 4 GB heap, 64 MB page cache)",
+    "neo4j": "Neo4j Community 5.26.30 (embedded DBMS from Maven Central, 4 GB heap, 2 GB page cache)",
     "arcadedb": "ArcadeDB's Bolt plugin",
 }
 
@@ -105,6 +105,10 @@ def kg(*args: str) -> list[str]:
 
 
 PASSWORD_ENV = "NEO4J_PASSWORD"
+#: Neo4j's page cache in the benchmark: big enough for the store of a million entities.
+PAGECACHE = "2g"
+#: Seconds from starting a server to its ready line, every time one is started.
+STARTS: list[float] = []
 
 
 @contextmanager
@@ -113,8 +117,10 @@ def fresh_server():
     from loaders.bolt.connect import Settings
     from loaders.bolt.server import local_server
 
-    options = {"heap": "4g"} if ENGINE["name"] == "neo4j" else {}
+    options = {"heap": "4g", "pagecache": PAGECACHE} if ENGINE["name"] == "neo4j" else {}
+    started = time.perf_counter()
     with local_server(ENGINE["name"], password=PASSWORD, **options) as server:
+        STARTS.append(time.perf_counter() - started)
         settings = Settings(uri=server.uri, username=server.username, password=PASSWORD, database=server.database)
         env = {
             "NEO4J_URI": server.uri,
@@ -135,6 +141,23 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def drop_indexes(settings) -> None:
+    """Drop the indexes ``kg load`` makes, keeping the uniqueness constraint."""
+    from loaders.bolt.connect import connect
+
+    driver = connect(settings)
+    with driver.session(database=settings.database) as session:
+        names = [
+            r["name"]
+            for r in session.run(
+                "SHOW INDEXES YIELD name, owningConstraint WHERE owningConstraint IS NULL AND name STARTS WITH 'resource_' RETURN name"
+            )
+        ]
+        for name in names:
+            session.run(f"DROP INDEX `{name}`").consume()
+    driver.close()
+
+
 def clear(settings) -> None:
     from loaders.bolt.connect import connect
 
@@ -148,48 +171,40 @@ def clear(settings) -> None:
 
 
 def raw_ceiling(pg, settings) -> float:
-    """Plain UNWIND … CREATE of the same rows with the same batch size (no MERGE, no diff):
-    nodes, then relationships between them found by the element ids their CREATE returned
-    (the fastest lookup; by uri is about twice as slow on this server)."""
+    """Plain UNWIND … CREATE of the same rows with the same batch size and the same statements as
+    ``kg load``'s writer (no reading, checking, diff or summary): nodes, then relationships between
+    them found by the element ids their CREATE returned."""
     from loaders.bolt.connect import connect
-    from loaders.bolt.write import CONSTRAINT, _labels, _rel
+    from loaders.bolt.write import CONSTRAINT, create_nodes_query, create_rels_queries, dynamic_types
 
     driver = connect(settings)
     start = time.perf_counter()
     ids: dict[str, str] = {}
+    dynamic = dynamic_types(driver)
     with driver.session(database=settings.database) as session:
         session.run(CONSTRAINT).consume()
         groups: dict = {}
         for node in pg.nodes.values():
             groups.setdefault(node.labels, []).append(node.props)
         for labels, rows in groups.items():
-            query = (
-                f"UNWIND $rows AS row CREATE (n{_labels(labels)}) SET n = row RETURN n.uri AS uri, elementId(n) AS id"
-            )
+            query, params = create_nodes_query(labels, dynamic)
             for i in range(0, len(rows), BATCH):
-                for record in session.execute_write(_write_returning, query, rows[i : i + BATCH]):
+                for record in session.execute_write(_write_returning, query, rows[i : i + BATCH], params):
                     ids[record[0]] = record[1]
         by_type: dict = {}
         for rel in pg.rels.values():
             by_type.setdefault(rel.type, []).append({"a": ids[rel.start], "b": ids[rel.end], "props": rel.props})
         for name, rows in by_type.items():
-            query = (
-                "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.a MATCH (b) WHERE elementId(b) = row.b "
-                f"CREATE (a)-[r:{_rel(name)}]->(b) SET r = row.props"
-            )
+            query, _, params = create_rels_queries(name, dynamic)
             for i in range(0, len(rows), BATCH):
-                session.execute_write(_write, query, rows[i : i + BATCH])
+                session.execute_write(_write_returning, query, rows[i : i + BATCH], params)
     elapsed = time.perf_counter() - start
     driver.close()
     return elapsed
 
 
-def _write_returning(tx, query, rows):
-    return [tuple(record.values()) for record in tx.run(query, rows=rows)]
-
-
-def _write(tx, query, rows):
-    tx.run(query, rows=rows).consume()
+def _write_returning(tx, query, rows, params):
+    return [tuple(record.values()) for record in tx.run(query, params, rows=rows)]
 
 
 def load_figures(ws: Path, pg, runs: int) -> dict:
@@ -296,14 +311,27 @@ def sync_and_queries(ws: Path, build: Path, runs: int, repeats: int, on_disk: bo
             (ws / "entities.csv").write_bytes(original)
         run(kg("load", "--data", str(ws)), env=env)
         figure["sync"], figure["sync_compared"] = stats(syncs), sorted(how)
+        before = None
+        if ENGINE["name"] == "neo4j":  # ArcadeDB's Bolt plugin has no SHOW INDEXES
+            drop_indexes(settings)  # as a database loaded by other means: only the uniqueness constraint
+            with ReadSession(settings) as session:
+                before = _latencies(session.select, session.lookup, "cypher", min(repeats, 5), listings=not on_disk)
+        run(kg("load", "--data", str(ws)), env=env)  # nothing to write: it makes the indexes again
         with ReadSession(settings) as session:
             cypher = _latencies(session.select, session.lookup, "cypher", repeats, listings=not on_disk)
     engine, store_seconds = sparql_engine(ws, build, on_disk)
     sparql = _latencies(engine.select, engine.lookup, "sparql", repeats, engine.names_containing, listings=not on_disk)
     del engine
     figure["queries"] = [
-        {"query": s["query"], "listing": s["listing"], "rows": s["rows"], "sparql": s["times"], "cypher": c["times"]}
-        for s, c in zip(sparql, cypher, strict=True)
+        {
+            "query": s["query"],
+            "listing": s["listing"],
+            "rows": s["rows"],
+            "sparql": s["times"],
+            "cypher": c["times"],
+            "cypher_before_indexes": b["times"] if b else None,
+        }
+        for s, c, b in zip(sparql, cypher, before or [None] * len(cypher), strict=True)
     ]
     figure["on_disk"], figure["store_seconds"] = on_disk, store_seconds
     return figure
@@ -450,6 +478,12 @@ def main() -> None:
             Path(args.results).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
         if not args.skip_viz:
             results["viz"] = viz_figures(args.runs)
+        results["server_start"] = stats(STARTS) if STARTS else None
+        if args.engine == "neo4j":
+            from loaders.bolt.neo4j_server import jars_folder
+
+            jars = list(jars_folder().glob("*.jar"))
+            results["jars"] = {"files": len(jars), "bytes": sum(j.stat().st_size for j in jars)}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     Path(args.results).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
@@ -574,6 +608,10 @@ def _met(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
+def _ms(times) -> str:
+    return f"{times[0]:.1f} / {times[1]:.1f}" if times else "—"
+
+
 def report(results: dict, args) -> str:
     sizes = _sizes(results)
     loaders = _rdf_loaders()
@@ -590,6 +628,18 @@ def report(results: dict, args) -> str:
         f"- {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores, shared by the client and the server",
         "- " + ", ".join(f"{name} {_version(name)}" for name in PACKAGES),
         f"- Bolt server: {SERVER_NAMES[results.get('engine', 'arcadedb')]} on loopback, in its own process; a new one, with an empty database, for every load and every raw ceiling",
+        *(
+            [f"- Server start (launch to ready line, every start of the run): {fmt(results['server_start'])}"]
+            if results.get("server_start")
+            else []
+        ),
+        *(
+            [
+                f"- Neo4j's jars (fetched by Maven into the user's cache): {results['jars']['files']} files, {results['jars']['bytes'] / 1e6:.0f} MB"
+            ]
+            if results.get("jars")
+            else []
+        ),
         *([f"- {args.note}"] if getattr(args, "note", "") else []),
         "",
         "## Targets",
@@ -697,6 +747,7 @@ def report(results: dict, args) -> str:
         "## Catalogue queries (p50 / p95 in ms)",
         "",
         "Each question with its default parameters, timed as `kg query` answers it: the entity names among the parameters looked up (on Neo4j through the indexes kg load makes, on ArcadeDB a scan of every node's id, names and aliases; on the embedded engine its indexes), then the query. "
+        "*Before the indexes*: the same database with only the uniqueness constraint on `uri` (the indexes `kg load` makes dropped; the lookup then scans), up to 5 runs each. "
         "*Listings* list every item of a sort, so their answers grow with the graph; the others look up what concerns given entities or the plan.",
         "",
     ]
@@ -707,17 +758,16 @@ def report(results: dict, args) -> str:
         lines += [
             f"### {f['entities']:,} entities, {f['triples']:,} triples",
             "",
-            f"| query | rows | SPARQL ({embedded}) | Cypher (Bolt) |",
-            "|---|---:|---:|---:|",
+            f"| query | rows | SPARQL ({embedded}) | Cypher (Bolt), before the indexes | Cypher (Bolt) |",
+            "|---|---:|---:|---:|---:|",
         ]
         for q in f["queries"]:
             name = f"{q['query']} (listing)" if q["listing"] else q["query"]
             if q["sparql"] is None:
-                lines.append(f"| {name} | — | not run at this size: it lists every item | — |")
+                lines.append(f"| {name} | — | not run at this size: it lists every item | — | — |")
                 continue
-            lines.append(
-                f"| {name} | {q['rows']:,} | {q['sparql'][0]:.1f} / {q['sparql'][1]:.1f} | {q['cypher'][0]:.1f} / {q['cypher'][1]:.1f} |"
-            )
+            cells = [_ms(q.get(key)) for key in ("sparql", "cypher_before_indexes", "cypher")]
+            lines.append(f"| {name} | {q['rows']:,} | " + " | ".join(cells) + " |")
         if f["on_disk"]:
             lines.append("")
             lines.append(f"The store was written in {f['store_seconds']:.0f} s from the build's N-Triples.")

@@ -40,7 +40,7 @@ def invisible_characters(values, columns) -> list[tuple[str, str, str]]:
     found = []
     for column in columns:
         text = values.get(column) or ""
-        if text.isascii():
+        if text.isascii() or text.isprintable():  # a format character (Cf) is never printable
             continue
         for position, char in enumerate(text, start=1):
             if unicodedata.category(char) == "Cf":

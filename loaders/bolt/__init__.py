@@ -14,6 +14,9 @@ The package works with Neo4j 5 and ArcadeDB's Bolt plugin; where they differ it 
 - ArcadeDB does not enforce read access mode (Neo4j refuses a write in it):
   read-only queries are run in an explicit read transaction that is always
   rolled back (see :class:`loaders.bolt.read.ReadSession`).
+- ArcadeDB has no dynamic labels: on Neo4j 5.26 and later the writer passes
+  labels and relationship types as parameters (one query shape to plan),
+  on ArcadeDB it writes them into the query text (:func:`loaders.bolt.write.dynamic_types`).
 - ArcadeDB ignores a transaction's timeout and finishes a query whose client
   has gone: :class:`loaders.bolt.read.ReadSession` stops waiting at the limit
   and drops the connection (Neo4j ends the transaction itself).

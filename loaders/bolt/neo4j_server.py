@@ -5,7 +5,7 @@ Nothing of Neo4j is kept in the project: ``neo4j/pom.xml`` names the version, ``
 the jars (213 files, about 123 MB for 5.26), and ``neo4j/Launcher.java`` starts the embedded
 DBMS with a ``neo4j.conf`` written here: Bolt on loopback without TLS, HTTP off, auth on (user
 ``neo4j``, the password set through the environment), the database named by
-``initial.dbms.default_database``, a 64 MB page cache, usage reporting off.
+``initial.dbms.default_database``, a 64 MB page cache (``KG_NEO4J_PAGECACHE``), usage reporting off.
 
     >>> NEO4J_VERSION
     '5.26.30'
@@ -86,7 +86,7 @@ def fetch_jars(*, gds: bool = False, quiet: bool = True) -> Path:
     return folder
 
 
-def settings_for(*, port: int, database: str, plugins: Path | None = None) -> dict[str, str]:
+def settings_for(*, port: int, database: str, plugins: Path | None = None, pagecache: str = "64m") -> dict[str, str]:
     """The ``neo4j.conf`` of the local server, as settings."""
     settings = {
         "server.bolt.enabled": "true",
@@ -96,7 +96,7 @@ def settings_for(*, port: int, database: str, plugins: Path | None = None) -> di
         "server.https.enabled": "false",
         "dbms.security.auth_enabled": "true",
         "initial.dbms.default_database": database,
-        "server.memory.pagecache.size": "64m",
+        "server.memory.pagecache.size": pagecache,
         "dbms.usage_report.enabled": "false",
         # Shut down in a second or two instead of waiting 10 s for idle Bolt connections.
         "internal.server.bolt.thread_pool_shutdown_wait_time": "200ms",
@@ -111,7 +111,9 @@ def settings_for(*, port: int, database: str, plugins: Path | None = None) -> di
 class Neo4jServer(LocalServer):
     """Neo4j Community Edition on loopback: user ``neo4j``, the database ``database`` the default one.
 
-    ``heap`` is the JVM's ``-Xmx`` (``KG_NEO4J_HEAP``, default 1g); ``gds`` also loads the open
+    ``heap`` is the JVM's ``-Xmx`` (``KG_NEO4J_HEAP``, default 1g), ``pagecache`` the page cache that
+    holds the store's files in memory (``KG_NEO4J_PAGECACHE``, default 64m: enough for the plan and
+    the tests; a graph of a million entities wants a few GB); ``gds`` also loads the open
     Graph Data Science procedures (``gds.*``); ``plugins`` are more procedure jars (the benchmark's n10s).
     """
 
@@ -119,9 +121,18 @@ class Neo4jServer(LocalServer):
     username = "neo4j"
     ready_marker = READY
 
-    def __init__(self, *, heap: str | None = None, gds: bool = False, plugins: tuple[Path, ...] = (), **options):
+    def __init__(
+        self,
+        *,
+        heap: str | None = None,
+        pagecache: str | None = None,
+        gds: bool = False,
+        plugins: tuple[Path, ...] = (),
+        **options,
+    ):
         super().__init__(**options)
         self.heap = heap or os.environ.get("KG_NEO4J_HEAP", "1g")
+        self.pagecache = pagecache or os.environ.get("KG_NEO4J_PAGECACHE", "64m")
         self.gds = gds
         self.extra_plugins = tuple(plugins)
 
@@ -143,7 +154,7 @@ class Neo4jServer(LocalServer):
         conf = self.root / "conf" / "neo4j.conf"
         conf.parent.mkdir(parents=True, exist_ok=True)
         plugins = self._plugins(lib) if self.gds or self.extra_plugins else None
-        settings = settings_for(port=self.port, database=self.database, plugins=plugins)
+        settings = settings_for(port=self.port, database=self.database, plugins=plugins, pagecache=self.pagecache)
         conf.write_text("".join(f"{key}={value}\n" for key, value in settings.items()), encoding="utf-8")
         launcher = files("loaders.bolt") / "neo4j" / "Launcher.java"
         if not isinstance(launcher, Path):  # a zipped install: the source launcher needs a real file

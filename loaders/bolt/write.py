@@ -7,6 +7,7 @@ parameter. What to write is decided by :mod:`loaders.bolt.diff`.
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from dataclasses import dataclass
 
@@ -28,6 +29,9 @@ __all__ = [
     "SCHEMA",
     "FULLTEXT",
     "create_schema",
+    "create_nodes_query",
+    "create_rels_queries",
+    "dynamic_types",
     "BATCH_SIZE",
 ]
 
@@ -88,6 +92,7 @@ class _Batch:
     query: str
     rows: list
     rel_type: str = ""
+    labels: tuple[str, ...] = ()
 
 
 def batches(plan: SyncPlan, batch_size: int) -> list[_Batch]:
@@ -127,13 +132,48 @@ def batches(plan: SyncPlan, batch_size: int) -> list[_Batch]:
 
 def node_batches(labels: tuple[str, ...], nodes: list[Node], batch_size: int) -> list[_Batch]:
     """``CREATE`` of nodes that all carry these labels (the element ids they get are kept)."""
-    query = f"UNWIND $rows AS row CREATE (n{_labels(labels)}) SET n = row RETURN n.uri AS uri, elementId(n) AS id"
-    return _chunks("create_nodes", query, [n.props for n in nodes], batch_size)
+    _labels(labels)  # from the ontology, or refused here
+    batches = _chunks("create_nodes", "", [n.props for n in nodes], batch_size)
+    for batch in batches:
+        batch.labels = labels
+    return batches
 
 
 def rel_batches(rel_type_name: str, rels: list[Rel], batch_size: int) -> list[_Batch]:
     """``CREATE`` of relationships of one type (between nodes found by element id where known)."""
     return _chunks("create_rels", "", rels, batch_size, rel_type_name)
+
+
+def dynamic_types(driver) -> bool:
+    """Whether the server takes labels and relationship types as parameters (``CREATE (n:$($labels))``):
+    Neo4j from 5.26 does; ArcadeDB's Bolt plugin (which calls itself ``Neo4j/5.26.0 compatible``) does not.
+
+    >>> class Info: agent = "Neo4j/5.26.30"
+    >>> class Driver:
+    ...     def get_server_info(self): return Info()
+    >>> dynamic_types(Driver())
+    True
+    >>> Info.agent = "Neo4j/5.26.0 compatible (ArcadeDB 26.10.2)"
+    >>> dynamic_types(Driver())
+    False
+    """
+    agent = driver.get_server_info().agent or ""
+    found = re.match(r"Neo4j/(\d+)\.(\d+)", agent)
+    return bool(found) and "ArcadeDB" not in agent and (int(found[1]), int(found[2])) >= (5, 26)
+
+
+def create_nodes_query(labels: tuple[str, ...], dynamic: bool) -> tuple[str, dict]:
+    """The ``CREATE`` of a batch of nodes carrying ``labels``, and its parameters besides the rows.
+
+    With ``dynamic`` (Neo4j 5.26 and later) the labels are a parameter: one query for every label
+    set, planned once, where a label set of its own is a query of its own to plan (a cold Neo4j
+    spends most of a small load planning them). The labels are the ontology's either way.
+    """
+    if dynamic:
+        _labels(labels)
+        query = "UNWIND $rows AS row CREATE (n:$($labels)) SET n = row RETURN n.uri AS uri, elementId(n) AS id"
+        return query, {"labels": list(labels)}
+    return f"UNWIND $rows AS row CREATE (n{_labels(labels)}) SET n = row RETURN n.uri AS uri, elementId(n) AS id", {}
 
 
 def _chunks(kind: str, query: str, rows: list, batch_size: int, rel_type_name: str = "") -> list[_Batch]:
@@ -147,30 +187,35 @@ def _by(items, key) -> list[tuple]:
     return sorted(groups.items())
 
 
-def _create_rels_queries(name: str) -> tuple[str, str]:
-    """``CREATE`` of relationships between nodes found by element id (just created) or by uri.
+def create_rels_queries(name: str, dynamic: bool) -> tuple[str, str, dict]:
+    """``CREATE`` of relationships between nodes found by element id (just created) or by uri, and
+    the parameters besides the rows (with ``dynamic``, the type, as for :func:`create_nodes_query`).
 
     Finding a node by the element id its ``CREATE`` returned is a direct
     lookup on both servers; by uri it is an index lookup (on ArcadeDB one per
     label combination, as each is a type of its own), about twice as slow.
     """
+    rel = _rel(name)  # from the ontology, or refused here
+    params = {}
+    if dynamic:
+        rel, params = "$($type)", {"type": name}
     by_id = (
         "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.a MATCH (b) WHERE elementId(b) = row.b "
-        f"CREATE (a)-[r:{_rel(name)}]->(b) SET r = row.props RETURN count(r) AS created"
+        f"CREATE (a)-[r:{rel}]->(b) SET r = row.props RETURN count(r) AS created"
     )
     by_uri = (
         "UNWIND $rows AS row MATCH (a:Resource {uri: row.start}) MATCH (b:Resource {uri: row.end}) "
-        f"CREATE (a)-[r:{_rel(name)}]->(b) SET r = row.props RETURN count(r) AS created"
+        f"CREATE (a)-[r:{rel}]->(b) SET r = row.props RETURN count(r) AS created"
     )
-    return by_id, by_uri
+    return by_id, by_uri, params
 
 
 def _write(tx, query, rows):
     tx.run(query, rows=rows).consume()
 
 
-def _write_returning(tx, query, rows) -> list:
-    return [record.values() for record in tx.run(query, rows=rows)]
+def _write_returning(tx, query, rows, params=None) -> list:
+    return [record.values() for record in tx.run(query, params or {}, rows=rows)]
 
 
 # Sending ----------------------------------------------------------------------
@@ -191,6 +236,7 @@ class Writer(threading.Thread):
             count, rows = len(batches), sum(len(b.rows) for b in batches)
         self.count, self.rows = count, rows
         self.ids: dict[str, str] = {}
+        self.dynamic: bool | None = None  # labels and types as parameters: asked of the server once
         self.sent = 0
         self.error: BaseException | None = None
 
@@ -206,11 +252,14 @@ class Writer(threading.Thread):
             self.error = exc
 
     def _statements(self, batch: _Batch):
-        """The (function, query, rows) a batch becomes once the element ids of earlier batches are known."""
+        """The (function, query, rows[, parameters]) a batch becomes once the element ids of earlier batches are known."""
+        if self.dynamic is None:
+            self.dynamic = dynamic_types(self.driver)
         if batch.kind == "create_nodes":
-            yield _write_returning, batch.query, batch.rows
+            query, params = create_nodes_query(batch.labels, self.dynamic)
+            yield _write_returning, query, batch.rows, params
         elif batch.kind == "create_rels":
-            by_id, by_uri = _create_rels_queries(batch.rel_type)
+            by_id, by_uri, params = create_rels_queries(batch.rel_type, self.dynamic)
             known, unknown = [], []
             for rel in batch.rows:
                 a, b = self.ids.get(rel.start), self.ids.get(rel.end)
@@ -219,9 +268,9 @@ class Writer(threading.Thread):
                 else:
                     unknown.append({"start": rel.start, "end": rel.end, "props": rel.props})
             if known:
-                yield _write_returning, by_id, known
+                yield _write_returning, by_id, known, params
             if unknown:
-                yield _write_returning, by_uri, unknown
+                yield _write_returning, by_uri, unknown, params
         else:
             yield _write, batch.query, batch.rows
 
@@ -235,8 +284,8 @@ class Writer(threading.Thread):
         with self.driver.session(database=settings.database) as session:
             for number, batch in enumerate(self.batches, start=1):
                 try:
-                    for function, query, rows in self._statements(batch):
-                        result = session.execute_write(function, query, rows)
+                    for function, query, rows, *params in self._statements(batch):
+                        result = session.execute_write(function, query, rows, *params)
                         if batch.kind == "create_nodes":
                             self.ids.update(result)
                         elif batch.kind == "create_rels" and result[0][0] != len(rows):
