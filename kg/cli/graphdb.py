@@ -17,6 +17,7 @@ from kg.cli.options import (
     query_text,
     query_text_options,
     settings,
+    store_option,
     timeout_option,
 )
 from kg.cli.render import render
@@ -125,39 +126,69 @@ def export(source, target, from_neo4j, admin_dir, data, uri, username, password,
 
 @click.command()
 @data_option
+@store_option
 @click.option(
     "--engine",
-    type=click.Choice(["neo4j", "arcadedb"]),
+    type=click.Choice(["neo4j", "arcadedb", "sparql"]),
     default="neo4j",
     show_default=True,
-    help="neo4j: Neo4j Community (needs Java 17+; its jars are fetched with Maven the first time), user neo4j; "
-    "arcadedb: ArcadeDB's Bolt plugin (pip install 'tj-sti-plan-kg[server]'), user root.",
+    help="neo4j: Neo4j Community over Bolt (needs Java 17+; its jars are fetched with Maven the first time), "
+    "user neo4j; arcadedb: ArcadeDB's Bolt plugin (pip install 'tj-sti-plan-kg[server]'), user root; "
+    "sparql: a read-only SPARQL 1.1 Protocol endpoint over HTTP (the embedded engine; no Java, no password).",
 )
-@click.option("--port", type=click.IntRange(1, 65535), default=7687, show_default=True, help="Bolt port on 127.0.0.1.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    help="Port on 127.0.0.1 (0: a free one). Default: 7687 for Bolt, 7878 for SPARQL.",
+)
 @click.option(
     "--password",
     type=str,
     envvar="NEO4J_PASSWORD",
     show_envvar=True,
-    required=True,
-    help="Password of the server's user (8 characters or more).",
+    help="Bolt servers: password of the server's user (8 characters or more).",
 )
-@click.option("--database", type=str, default="plan", show_default=True, help="Database to create and load.")
-@click.option("--root", type=FOLDER, help="Folder for the server's files; default: a temporary folder removed on exit.")
+@click.option(
+    "--database", type=str, default="plan", show_default=True, help="Bolt servers: database to create and load."
+)
+@click.option(
+    "--root",
+    type=FOLDER,
+    help="Bolt servers: folder for the server's files; default: a temporary folder removed on exit.",
+)
 @click.option(
     "--gds",
     is_flag=True,
     help="Neo4j only: also load the open Graph Data Science procedures (gds.*; jars fetched with Maven), "
     "for kg analyze --engine neo4j.",
 )
-def serve(data, engine, port, password, database, root, gds):
-    """Start a local Bolt server (Neo4j, or ArcadeDB), load the graph, and serve it until Ctrl-C.
+@click.option(
+    "--cors",
+    metavar="ORIGIN",
+    help="SPARQL only: let web pages of this origin (e.g. https://yasgui.example, or *) query the endpoint.",
+)
+@timeout_option
+def serve(data, store, engine, port, password, database, root, gds, cors, timeout):
+    """Serve the graph until Ctrl-C: a local Bolt server (Neo4j, or ArcadeDB) loaded with it, or
+    a SPARQL endpoint over it (--engine sparql).
 
     For users without Neo4j: point Cypher tools, 'kg query --engine cypher'
-    and 'kg cypher' at the URI it prints. SIGTERM stops it as Ctrl-C does.
+    and 'kg cypher' at the URI it prints; point SPARQL tools (YASGUI,
+    SPARQLWrapper, 'kg query --endpoint') at the endpoint's URL. SIGTERM
+    stops it as Ctrl-C does.
     """
+    if engine == "sparql":
+        if gds:
+            raise click.UsageError("--gds is for --engine neo4j")
+        return _serve_sparql(data, store, 7878 if port is None else port, cors, timeout)
+    if store is not None or cors is not None:
+        raise click.UsageError("--store and --cors are for --engine sparql")
+    if not password:
+        raise click.UsageError("a Bolt server needs --password (or NEO4J_PASSWORD)")
     from loaders.bolt.server import serve as run
     from loaders.build import lists_graph
+
+    port = 7687 if port is None else port
 
     def ready(info):
         click.echo(f"Loaded {info['nodes']} nodes and {info['relationships']} relationships.")
@@ -170,6 +201,30 @@ def serve(data, engine, port, password, database, root, gds):
     name = {"neo4j": "Neo4j", "arcadedb": "ArcadeDB's Bolt server"}[engine]
     click.echo(f"Starting {name} on 127.0.0.1:{port} …", err=True)
     run(target, password=password, engine=engine, port=port, database=database, root=root, gds=gds, on_ready=ready)
+    click.echo("Stopping.", err=True)
+
+
+def _serve_sparql(data, store, port, cors, timeout):
+    import signal
+
+    from kg.query.endpoint import Endpoint
+    from loaders.build import sparql_engine
+
+    if store is not None and data is not None:
+        raise click.UsageError("give --data or --store, not both")
+    engine = sparql_engine(data, store)
+    try:
+        endpoint = Endpoint(engine, port=port, timeout=timeout, cors=cors)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    click.echo(f"SPARQL endpoint: {endpoint.url} (read-only; queries stop after {timeout:g} s); press Ctrl-C to stop.")
+    try:
+        endpoint.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        endpoint.close()
     click.echo("Stopping.", err=True)
 
 

@@ -57,17 +57,31 @@ def queries(fmt):
     show_default=True,
     help="sparql: the embedded graph; cypher: the Bolt server of the --uri settings.",
 )
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    envvar="KG_SPARQL_ENDPOINT",
+    show_envvar=True,
+    help="Ask a SPARQL 1.1 endpoint (GraphDB, Fuseki, Oxigraph, kg serve --engine sparql) instead of the embedded graph.",
+)
 @format_option
 @data_option
 @store_option
 @timeout_option
 @neo4j_options
-def query(name, params, engine, fmt, data, store, timeout, uri, username, password, database):
+def query(name, params, engine, endpoint, fmt, data, store, timeout, uri, username, password, database):
     """Answer a question of the query library (see 'kg queries')."""
     from kg.query.engine import answer, answer_json
 
+    if endpoint and (engine != "sparql" or data is not None or store is not None):
+        raise click.UsageError("--endpoint is asked instead of --data, --store and --engine cypher")
     if engine == "sparql":
-        sparql_engine = _sparql_engine(data, store, timeout)
+        if endpoint:
+            from kg.query.remote import RemoteEngine
+
+            sparql_engine = RemoteEngine(endpoint, timeout=timeout)
+        else:
+            sparql_engine = _sparql_engine(data, store, timeout)
         if fmt == "json":
             click.echo(answer_json(name, dict(params), sparql_engine))
             return

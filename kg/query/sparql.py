@@ -95,21 +95,46 @@ class SparqlEngine:
         except OSError as exc:
             raise QueryError(f"the store {path} cannot be opened: {exc}") from None
 
-    def _run(self, text: str, bindings: dict[str, str] | None, name: str):
+    def raw(
+        self,
+        text: str,
+        *,
+        name: str = "query",
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ):
+        """Oxigraph's own answer to a read-only query (to serialise it), over the dataset the SPARQL
+        protocol names (graph IRIs of this store; none is fetched). Without a time limit."""
         import pyoxigraph
+
+        dataset = {}
+        try:
+            if default_graph:
+                dataset["default_graph"] = [pyoxigraph.NamedNode(iri) for iri in default_graph]
+            if named_graphs:
+                dataset["named_graphs"] = [pyoxigraph.NamedNode(iri) for iri in named_graphs]
+        except ValueError as exc:
+            raise QueryError(f"{name}: a graph IRI is not valid: {exc}") from None
+        return self._run(text, None, name, **dataset)
+
+    def _run(self, text: str, bindings: dict[str, str] | None, name: str, **dataset):
+        import pyoxigraph
+
+        from kg.vocab.terms import PREFIXES  # tjp:, tj:, rdfs:, skos: … need no PREFIX line
 
         check_read_only_sparql(text, name)
         substitutions = {pyoxigraph.Variable(k): pyoxigraph.Literal(str(v)) for k, v in (bindings or {}).items()}
         try:
-            return self.store.query(text, substitutions=substitutions or None)
+            return self.store.query(text, substitutions=substitutions or None, prefixes=PREFIXES, **dataset)
         except SyntaxError as exc:
-            message = str(exc)
-            where = re.match(r"error at (\d+):(\d+): (.*)", message, flags=re.S)
-            if where:
-                expected = where[3].splitlines()[0]
-                expected = expected if len(expected) <= 100 else expected[:99] + "…"
-                message = f"at line {where[1]}, column {where[2]}: {expected}"
-            raise QueryError(f"{name}: SPARQL syntax error {message}") from None
+            missing = undeclared_prefixes(text, PREFIXES)
+            if missing:
+                raise QueryError(
+                    f"{name}: the prefix {', '.join(p + ':' for p in missing)} is not declared",
+                    hint=f"declare it (PREFIX {missing[0]}: <…>) or use one the engine knows: "
+                    + ", ".join(p + ":" for p in PREFIXES),
+                ) from None
+            raise QueryError(f"{name}: SPARQL syntax error {_syntax_message(str(exc))}") from None
         except (RuntimeError, OSError, ValueError) as exc:
             raise QueryError(f"{name}: {exc}") from None
 
@@ -226,6 +251,44 @@ class SparqlEngine:
         return json.dumps({"head": {"vars": columns}, "results": {"bindings": rows}}, ensure_ascii=False, indent=2)
 
 
+_IGNORED = re.compile(
+    r'<[^<>\s]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*'
+)
+_PREFIXED = re.compile(r"(?<![\w?$:.-])([A-Za-z][\w.-]*)?:(?=[\w%:])")
+_EXPECTED = re.compile(r'"(?:[^"\\]|\\.)*"|\[[^\]]*\]|[^,\s"\[][^,]*')
+_DECLARED = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.I)
+
+
+def undeclared_prefixes(text: str, known) -> list[str]:
+    """The prefixes a query uses without declaring them (nor being among ``known``).
+
+    >>> undeclared_prefixes('PREFIX ex: <urn:x#> SELECT * { ex:a foo:b "c:d" . ?s <http://e/x> bar:c }', {"tjp": ""})
+    ['bar', 'foo']
+    """
+    bare = _IGNORED.sub(" ", text)
+    declared = {m[1] or "" for m in _DECLARED.finditer(bare)}
+    used = {m[1] or "" for m in _PREFIXED.finditer(_DECLARED.sub(" ", bare))}
+    return sorted(used - declared - set(known))
+
+
+def _syntax_message(message: str) -> str:
+    """Oxigraph's message, the position in words and the list of what it expected without character classes.
+
+    >>> _syntax_message("error at 1:28: expected one of \\",\\", \\".\\", ['%'], ['0' ..= '9']")
+    'at line 1, column 28: expected one of ",", "."'
+    """
+    where = re.match(r"error at (\d+):(\d+): (.*)", message, flags=re.S)
+    if not where:
+        return message
+    expected = " ".join(where[3].split())
+    if expected.startswith("expected one of "):
+        items = _EXPECTED.findall(expected[len("expected one of ") :])
+        kept = [i.strip() for i in items if not i.startswith("[")]
+        expected = "expected one of " + ", ".join(kept) if kept else "unexpected text"
+    expected = expected if len(expected) <= 160 else expected[:159] + "…"
+    return f"at line {where[1]}, column {where[2]}: {expected}"
+
+
 def check_store_target(path: str | Path) -> Path:
     """``path`` if a store may be written there: it does not exist, or holds a store to replace."""
     path = Path(path)
@@ -293,18 +356,26 @@ def _plain(term):
     if isinstance(term, pyoxigraph.BlankNode):
         return "_:" + term.value
     if isinstance(term, pyoxigraph.Literal):
-        datatype = term.datatype.value
-        try:
-            if datatype in _INTEGERS:
-                return int(term.value)
-            if datatype in _FLOATS:
-                return plain(float(term.value))
-        except ValueError:
-            return term.value
-        if datatype == _XSD + "boolean":
-            return term.value in ("true", "1")
-        return term.value
+        return typed(term.value, term.datatype.value)
     return str(term)
+
+
+def typed(value: str, datatype: str):
+    """A literal's value as plain data: integers, decimals and booleans typed, the rest as text.
+
+    >>> typed("42", "http://www.w3.org/2001/XMLSchema#integer"), typed("true", "http://www.w3.org/2001/XMLSchema#boolean")
+    (42, True)
+    """
+    try:
+        if datatype in _INTEGERS:
+            return int(value)
+        if datatype in _FLOATS:
+            return plain(float(value))
+    except ValueError:
+        return value
+    if datatype == _XSD + "boolean":
+        return value in ("true", "1")
+    return value
 
 
 def _term_json(term) -> dict:
