@@ -312,7 +312,7 @@ def _handler(endpoint: Endpoint):
             if len(queries) != 1:
                 found = "no query" if not queries else f"{len(queries)} queries"
                 return self.error(HTTPStatus.BAD_REQUEST, f"{found} in the request: send exactly one")
-            dataset = {}
+            dataset = {"base_iri": endpoint.url}  # relative IRIs of a query: against the service's
             if params.get("default-graph-uri"):
                 dataset["default_graph"] = params["default-graph-uri"]
             if params.get("named-graph-uri"):

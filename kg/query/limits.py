@@ -37,8 +37,8 @@ DEFAULT_MEMORY = 4 * 1024**3
 
 def bounded(work, *, timeout: float, memory: int | None = DEFAULT_MEMORY, what: str = "the query"):
     """``work()``'s result (plain, picklable data), computed in a child process that is stopped after
-    ``timeout`` seconds or when it needs more than ``memory`` bytes; a :class:`~kg.errors.KGError`
-    it raises is raised here."""
+    ``timeout`` seconds or when it needs more than ``memory`` bytes of address space beyond what the
+    process held; a :class:`~kg.errors.KGError` it raises is raised here."""
     if not hasattr(os, "fork"):
         return work()
     readable, writable = os.pipe()
@@ -80,19 +80,32 @@ def _child(work, writable: int, readable: int, memory: int | None) -> None:
     code = 0
     try:
         if memory:
-            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+            limit = _address_space() + memory
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         try:
             message = pickle.dumps(("ok", work()))
         except KGError as exc:
             message = pickle.dumps(("error", (type(exc).__name__, exc.message, exc.hint)))
         except MemoryError:
             message, code = b"", 1
+        except Exception as exc:  # a fault, not the query's: said as it is
+            message = pickle.dumps(("error", ("KGError", f"{type(exc).__name__}: {exc}", None)))
         with os.fdopen(writable, "wb") as out:
             out.write(message)
     except BaseException:  # nothing sensible to send: the parent reports the exit status
         code = 1
     finally:
         os._exit(code)
+
+
+def _address_space() -> int:
+    """Bytes of address space the process holds already (its threads' stacks and arenas count:
+    a server's can be gigabytes before a query starts); 0 where /proc does not say."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _receive(readable: int, timeout: float) -> bytes | None:

@@ -100,14 +100,16 @@ class SparqlEngine:
         text: str,
         *,
         name: str = "query",
+        base_iri: str | None = None,
         default_graph: list[str] | None = None,
         named_graphs: list[str] | None = None,
     ):
-        """Oxigraph's own answer to a read-only query (to serialise it), over the dataset the SPARQL
-        protocol names (graph IRIs of this store; none is fetched). Without a time limit."""
+        """Oxigraph's own answer to a read-only query (to serialise it), its relative IRIs resolved
+        against ``base_iri``, over the dataset the SPARQL protocol names (graph IRIs of this store;
+        none is fetched). Without a time limit."""
         import pyoxigraph
 
-        dataset = {}
+        dataset = {"base_iri": base_iri} if base_iri else {}
         try:
             if default_graph:
                 dataset["default_graph"] = [pyoxigraph.NamedNode(iri) for iri in default_graph]
