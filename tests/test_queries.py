@@ -118,11 +118,7 @@ def test_hostile_text_parameters_are_plain_values(runner, loaded, neo4j_env_for,
         env=neo4j_env_for(loaded),
     )
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
-    if engine_name == "sparql":
-        found = {b["id"]["value"] for b in rows["results"]["bindings"]}
-    else:
-        found = {row["id"] for row in rows}
+    found = {row["id"] for row in json.loads(result.output)}  # the same rows from both engines
     # Exactly the entities whose names hold the text literally (an apostrophe is in some English names).
     expected = {e.id for e in plan_model.entities.values() if any(text.lower() in n.lower() for n in (e.id, *e.names))}
     assert found == expected
@@ -168,7 +164,10 @@ def test_query_command_formats(runner):
     assert "(11 rows)" in table.stderr
     csv_out = runner.invoke(main, ["query", "indicators", "--format", "csv"]).output.splitlines()
     assert csv_out[1] == "表1-1,全社会研究与试验发展（R&D）经费支出占地区生产总值比重,%,3.2,3.3,0.1,3.125"
-    data = json.loads(runner.invoke(main, ["query", "relies-on", "--format", "json"]).output)
+    assert {"entity": "新一代超级计算机", "link": "RELIES_ON"} in json.loads(
+        runner.invoke(main, ["query", "relies-on", "--format", "json"]).output
+    )
+    data = json.loads(runner.invoke(main, ["query", "relies-on", "--format", "sparql-json"]).output)
     assert data["head"]["vars"] == ["entity", "link"]
     assert {"type": "literal", "value": "新一代超级计算机", "xml:lang": "zh"} in [
         b["entity"] for b in data["results"]["bindings"]
@@ -214,7 +213,7 @@ def test_ad_hoc_sparql(runner):
     )
     assert result.exit_code == 0
     assert result.output.splitlines() == ["n", "11"]
-    from_stdin = runner.invoke(main, ["sparql", "--format", "json"], input="ASK { ?s ?p ?o }")
+    from_stdin = runner.invoke(main, ["sparql", "--format", "sparql-json"], input="ASK { ?s ?p ?o }")
     assert from_stdin.exit_code == 0, (from_stdin.output, from_stdin.stderr)
     assert json.loads(from_stdin.output) == {"head": {}, "boolean": True}
 
@@ -261,6 +260,38 @@ def test_ad_hoc_cypher(runner, loaded, neo4j_env_for):
         env=neo4j_env_for(loaded),
     )
     assert json.loads(result.output) == [{"name": "中国科学院"}]
+
+
+def test_cypher_nodes_relationships_and_paths_read_as_neo4j_writes_them(runner, loaded, neo4j_env_for):
+    """Not Python's reprs: Neo4j's Query API shapes in JSON, labels in a stable order, lists in CSV as the lists write them."""
+    nscc = ["-p", "id=national-supercomputing-center-tianjin"]
+    node_query = "MATCH (n:Resource {id: $id}) RETURN n"
+    first, again = (
+        runner.invoke(main, ["cypher", node_query, *nscc, "--format", "json"], env=neo4j_env_for(loaded))
+        for _ in range(2)
+    )
+    assert first.exit_code == 0, first.output
+    assert first.output == again.output
+    (node,) = [row["n"] for row in json.loads(first.output)]
+    assert set(node) == {"elementId", "labels", "properties"}
+    assert node["labels"] == sorted(node["labels"]) and {"Resource", "SupercomputingCenter"} <= set(node["labels"])
+    assert sorted(node["properties"]["aliases"]) == sorted(["超算天津中心", "NSCC-TJ", "国家超算天津中心"])
+    path_query = "MATCH p = (:Resource {id: $id})-[r]->(:Resource) RETURN p, r ORDER BY type(r) LIMIT 1"
+    result = runner.invoke(main, ["cypher", path_query, *nscc, "--format", "json"], env=neo4j_env_for(loaded))
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.output)
+    assert row["r"] == row["p"]["relationships"][0]
+    assert row["r"]["startNodeElementId"] == row["p"]["nodes"][0]["elementId"] == node["elementId"]
+    assert row["r"]["endNodeElementId"] == row["p"]["nodes"][1]["elementId"]
+    assert row["r"]["type"].isupper()
+    table = runner.invoke(main, ["cypher", node_query, *nscc], env=neo4j_env_for(loaded))
+    assert "<Node" not in table.output and '"elementId":' in table.output
+    aliases = runner.invoke(
+        main,
+        ["cypher", "MATCH (n:Resource {id: $id}) RETURN n.aliases AS aliases", *nscc, "--format", "csv"],
+        env=neo4j_env_for(loaded),
+    )
+    assert aliases.output.splitlines() == ["aliases", "|".join(node["properties"]["aliases"])]
 
 
 @pytest.mark.parametrize(
@@ -311,7 +342,7 @@ def test_an_on_disk_store_answers_as_the_lists_do(runner, engine, tmp_path):
         assert resolve(query, {}, on_disk.lookup) == values
         expected = engine.select(query.text("sparql"), values, name=query_id)
         assert on_disk.select(query.text("sparql"), values, name=query_id) == expected, query_id
-    result = runner.invoke(main, ["query", "located-in", "--store", str(store), "--format", "json"])
+    result = runner.invoke(main, ["query", "located-in", "--store", str(store), "--format", "sparql-json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["results"]["bindings"]
 

@@ -20,6 +20,24 @@ from kg.cli.render import render
 
 __all__ = ["queries", "query", "sparql"]
 
+#: ``--format`` of the query commands: the rows' formats, the same from every engine, and the
+#: SPARQL 1.1 Query Results JSON Format of a SPARQL engine (typed terms, language tags).
+SPARQL_JSON = "sparql-json"
+
+
+def query_format_option(func):
+    from kg.cli.render import FORMATS
+
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice([*FORMATS, SPARQL_JSON]),
+        default="table",
+        show_default=True,
+        help="Output format: table, csv and json rows are the same from every engine; sparql-json is the "
+        "SPARQL 1.1 Query Results JSON Format (SPARQL engines).",
+    )(func)
+
 
 def _sparql_engine(data, store, timeout):
     from loaders.build import sparql_engine
@@ -64,7 +82,7 @@ def queries(fmt):
     show_envvar=True,
     help="Ask a SPARQL 1.1 endpoint (GraphDB, Fuseki, Oxigraph, kg serve --engine sparql) instead of the embedded graph.",
 )
-@format_option
+@query_format_option
 @data_option
 @store_option
 @timeout_option
@@ -82,13 +100,15 @@ def query(name, params, engine, endpoint, fmt, data, store, timeout, uri, userna
             sparql_engine = RemoteEngine(endpoint, timeout=timeout)
         else:
             sparql_engine = _sparql_engine(data, store, timeout)
-        if fmt == "json":
+        if fmt == SPARQL_JSON:
             click.echo(answer_json(name, dict(params), sparql_engine))
             return
         columns, rows = answer(name, dict(params), sparql_engine)
     else:
         from loaders.bolt.read import ReadSession
 
+        if fmt == SPARQL_JSON:
+            raise click.UsageError("--format sparql-json is for the SPARQL engine; use json")
         with ReadSession(settings(uri, username, password, database, timeout)) as session:
             columns, rows = answer(name, dict(params), session)
     echo_rows(rows, columns, fmt)
@@ -96,7 +116,7 @@ def query(name, params, engine, endpoint, fmt, data, store, timeout, uri, userna
 
 @click.command()
 @query_text_options
-@format_option
+@query_format_option
 @data_option
 @store_option
 @timeout_option
@@ -104,7 +124,7 @@ def sparql(text, file, fmt, data, store, timeout):
     """Run an ad-hoc read-only SPARQL query on the embedded graph.
 
     The query comes from TEXT, --file, or standard input. Updates, SERVICE and
-    FROM are refused. --format json gives the SPARQL 1.1 JSON results format.
+    FROM are refused. --format sparql-json gives the SPARQL 1.1 JSON results format.
     """
     from kg.query.engine import ad_hoc
     from kg.query.readonly import check_read_only_sparql
@@ -112,7 +132,7 @@ def sparql(text, file, fmt, data, store, timeout):
     body, name = query_text(text, file)
     check_read_only_sparql(body, name)
     engine = _sparql_engine(data, store, timeout)
-    if fmt == "json":
+    if fmt == SPARQL_JSON:
         click.echo(engine.results_json(body, name=name))
         return
     echo_rows(*reversed(ad_hoc(body, {}, engine, name=name)), fmt)

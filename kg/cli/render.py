@@ -19,6 +19,8 @@ import json
 import unicodedata
 from collections.abc import Callable
 
+from kg.vocab.schema import ALIAS_SEPARATOR
+
 __all__ = ["FORMATS", "formats", "render", "render_as", "TABLE_CHANGES"]
 
 #: What rows can be shown as.
@@ -73,7 +75,7 @@ def _rows_csv(data) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+        writer.writerow([_cell(row.get(c), LIST_SEPARATOR) for c in columns])
     return buffer.getvalue().rstrip("\n")
 
 
@@ -156,12 +158,22 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _cell(value) -> str:
+#: How a list is written in a CSV cell: as the lists' own multi-valued cells (``aliases``) are.
+LIST_SEPARATOR = ALIAS_SEPARATOR
+
+
+def _cell(value, separator: str = ", ") -> str:
+    """A value as the text of a cell: a list of plain values joined, a node, relationship or path
+    (a dict, :func:`kg.query.catalogue.plain`) as compact JSON."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict) or (isinstance(value, (list, tuple)) and any(isinstance(v, (dict, list)) for v in value)):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value).replace("\n", " ")
+        return separator.join(_cell(v) for v in value)
+    return str(value).replace("\n", " ") if separator == ", " else str(value)
 
 
 def _table(rows: list[dict], columns: list[str]) -> str:

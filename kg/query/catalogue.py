@@ -206,6 +206,29 @@ def plain(value):
         return round(value, 9) + 0.0
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
-    if isinstance(value, (int, str, dict)):
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (int, str)):
         return value
+    return _graph_value(value)
+
+
+def _graph_value(value):
+    """A node, relationship or path of the Bolt driver as Neo4j's Query API writes them in JSON
+    (``elementId``, ``labels`` sorted, ``properties``; ``type``, ``startNodeElementId``,
+    ``endNodeElementId``; a path's ``nodes`` and ``relationships``); anything else (dates,
+    points) as its text."""
+    if hasattr(value, "nodes") and hasattr(value, "relationships"):
+        return {"nodes": [plain(n) for n in value.nodes], "relationships": [plain(r) for r in value.relationships]}
+    if hasattr(value, "element_id") and hasattr(value, "items"):
+        properties = {k: plain(v) for k, v in sorted(value.items())}
+        if hasattr(value, "labels"):
+            return {"elementId": value.element_id, "labels": sorted(value.labels), "properties": properties}
+        return {
+            "elementId": value.element_id,
+            "type": value.type,
+            "startNodeElementId": value.start_node.element_id if value.start_node is not None else None,
+            "endNodeElementId": value.end_node.element_id if value.end_node is not None else None,
+            "properties": properties,
+        }
     return str(value)
