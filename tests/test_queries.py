@@ -1,6 +1,7 @@
 """The query library: every question answered alike in SPARQL and Cypher; safe parameters; read-only ad-hoc queries."""
 
 import json
+import re
 
 import pytest
 
@@ -395,3 +396,45 @@ def test_answer_is_the_same_on_both_engines(engine, loaded):
     assert sparql_columns == cypher_columns
     assert "先进计算大数据创新集聚区" in {row["entity"] for row in sparql_rows}
     assert answer_set(sparql_rows) == answer_set(cypher_rows)
+
+
+@pytest.mark.parametrize("typed", ["nscc-tj", " 超算天津中心", "超算天津中心 ", "ＮＳＣＣ－ＴＪ", "Nscc-Tj"])
+def test_entity_names_are_found_as_users_type_them(runner, typed):
+    expected = runner.invoke(main, ["query", "relies-on", "--format", "csv"]).output
+    result = runner.invoke(main, ["query", "relies-on", "--param", f"target={typed}", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output == expected and expected.count("\n") > 1
+
+
+def test_a_parameter_limited_to_some_entities_refuses_others(runner):
+    hebei = runner.invoke(main, ["query", "parks-biomedicine-beijing", "-p", "region=Hebei", "--format", "json"])
+    assert hebei.exit_code == 0, hebei.output
+    tianjin = runner.invoke(main, ["query", "parks-biomedicine-beijing", "-p", "region=天津"])
+    assert tianjin.exit_code != 0
+    assert "region '天津' is 天津 (tianjin), not one of beijing, hebei" in tianjin.output
+
+
+def test_the_hint_for_an_unknown_name_keeps_the_whole_name(runner):
+    result = runner.invoke(main, ["query", "relies-on", "-p", "target=Hebeiprov"])
+    assert result.exit_code != 0
+    assert "find it with: kg query search --param text=Hebeiprov" in result.output
+
+
+def test_excel_csv_has_a_byte_order_mark_and_the_same_rows(runner, workspace):
+    for args in (["query", "indicators"], ["stats"]):
+        plain = runner.invoke(main, [*args, "--format", "csv"]).output_bytes
+        excel = runner.invoke(main, [*args, "--format", "excel-csv"]).output_bytes
+        assert excel == b"\xef\xbb\xbf" + plain
+        assert excel.decode("utf-8-sig") == plain.decode("utf-8")
+
+
+def test_a_long_table_is_cut_and_says_how_much(runner):
+    from kg.cli.render import TABLE_ROWS
+
+    result = runner.invoke(main, ["sparql", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"])
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == TABLE_ROWS + 2  # header and rule
+    shown = int(re.search(r"\((\d+) rows; (\d+) more not shown", result.stderr)[1])
+    assert shown > TABLE_ROWS and f"{shown - TABLE_ROWS} more not shown" in result.stderr
+    full = runner.invoke(main, ["sparql", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "--format", "csv"])
+    assert len(full.output.splitlines()) == shown + 1

@@ -229,9 +229,17 @@ def _serve_sparql(data, store, port, cors, timeout):
 
 
 def echo_rows(rows, columns, fmt):
-    """Rows of an answer; under a table, how many."""
-    click.echo(render(rows, fmt, columns))
-    if fmt == "table":
+    """Rows of an answer; under a table, how many (a table shows at most :data:`TABLE_ROWS`)."""
+    from kg.cli.render import TABLE_ROWS
+
+    if fmt != "table":
+        click.echo(render(rows, fmt, columns))
+        return
+    click.echo(render(rows[:TABLE_ROWS], fmt, columns))
+    if len(rows) > TABLE_ROWS:
+        more = len(rows) - TABLE_ROWS
+        click.echo(f"({len(rows)} rows; {more} more not shown: --format csv or json gives them all)", err=True)
+    else:
         click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", err=True)
 
 

@@ -21,12 +21,16 @@ from collections.abc import Callable
 
 from kg.vocab.schema import ALIAS_SEPARATOR
 
-__all__ = ["FORMATS", "formats", "render", "render_as", "TABLE_CHANGES"]
+__all__ = ["FORMATS", "formats", "render", "render_as", "TABLE_CHANGES", "TABLE_ROWS"]
 
-#: What rows can be shown as.
-FORMATS = ("table", "csv", "json")
+#: What rows can be shown as. ``excel-csv`` is CSV that Excel opens as UTF-8 (a byte order mark
+#: first): without one, Excel on a Chinese Windows reads UTF-8 as GBK.
+FORMATS = ("table", "csv", "excel-csv", "json")
 #: A table of changes longer than this shows its head and says how many more there are.
 TABLE_CHANGES = 50
+#: A table of rows (kg query, kg sparql, kg cypher) shows at most this many, and says how many it cut.
+TABLE_ROWS = 200
+BOM = "\ufeff"
 
 _RENDERERS: dict[str, dict[str, Callable]] = {}
 
@@ -77,6 +81,11 @@ def _rows_csv(data) -> str:
     for row in rows:
         writer.writerow([_cell(row.get(c), LIST_SEPARATOR) for c in columns])
     return buffer.getvalue().rstrip("\n")
+
+
+@_renders("rows", "excel-csv")
+def _rows_excel_csv(data) -> str:
+    return BOM + _rows_csv(data)
 
 
 @_renders("rows", "json")
@@ -145,6 +154,11 @@ def _changes_csv(result: dict) -> str:
     from kg.lists.diff import rows_for_display
 
     return render(rows_for_display(result["changes"]), "csv", _CHANGE_COLUMNS)
+
+
+@_renders("changes", "excel-csv")
+def _changes_excel_csv(result: dict) -> str:
+    return BOM + _changes_csv(result)
 
 
 _renders("changes", "json")(_json)

@@ -50,6 +50,7 @@ class Param:
     description: str
     kind: str = "entity"
     narrows: str = ""
+    one_of: tuple[str, ...] = ()  # the entity ids it may name (none: any)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def catalogue() -> dict[str, Query]:
                 spec.get("description", ""),
                 spec.get("kind", "entity"),
                 spec.get("narrows", ""),
+                tuple(spec.get("one_of", ())),
             )
             for name, spec in entry.get("params", {}).items()
         )
@@ -142,18 +144,46 @@ def resolve(query: Query, given: dict[str, str], lookup) -> dict[str, str]:
             continue
         value = values[param.name]
         matches = sorted(set(lookup(value)))
+        for spelling in () if matches else spellings(value):
+            matches = sorted(set(lookup(spelling)))
+            if matches:
+                break
         if not matches:
             raise QueryError(
                 f"{query.id}: no entity has the id, name or alias '{value}' (parameter {param.name})",
-                hint=f"find it with the query 'search' (text={value[:4]})",
+                hint=f"find it with: kg query search --param text={_fold(value)}",
             )
         if len(matches) > 1:
             listed = ", ".join(f"{i} ({n})" for i, n in matches)
             raise QueryError(
                 f"{query.id}: '{value}' names {len(matches)} entities: {listed}", hint="give the id of the one you mean"
             )
+        if param.one_of and matches[0][0] not in param.one_of:
+            raise QueryError(
+                f"{query.id}: {param.name} '{value}' is {matches[0][1]} ({matches[0][0]}), "
+                f"not one of {', '.join(param.one_of)}",
+                hint=param.description,
+            )
         values[param.name] = matches[0][0]
     return values
+
+
+def spellings(value: str) -> list[str]:
+    """Other spellings of a name to look up when it is not found as typed: full-width forms, stray
+    and doubled spaces folded (NFKC), then in lower, upper and title case.
+
+    >>> spellings(" ｎｓｃｃ-tj ")
+    ['nscc-tj', 'NSCC-TJ', 'Nscc-Tj']
+    """
+    folded = _fold(value)
+    found = dict.fromkeys([folded, folded.lower(), folded.upper(), folded.title()])
+    return [s for s in found if s and s != value]
+
+
+def _fold(value: str) -> str:
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", value).split())
 
 
 def prepare(query: Query, language: str, given: dict[str, str], lookup, narrow=None) -> tuple[str, dict[str, str]]:
