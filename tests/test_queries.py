@@ -438,3 +438,16 @@ def test_a_long_table_is_cut_and_says_how_much(runner):
     assert shown > TABLE_ROWS and f"{shown - TABLE_ROWS} more not shown" in result.stderr
     full = runner.invoke(main, ["sparql", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "--format", "csv"])
     assert len(full.output.splitlines()) == shown + 1
+
+
+def test_queries_shows_a_question_and_its_text_in_either_language(runner):
+    for engine_name, suffix in (("sparql", ".rq"), ("cypher", ".cypher")):
+        result = runner.invoke(main, ["queries", "relies-on", "--engine", engine_name])
+        assert result.exit_code == 0, result.output
+        assert result.output.startswith("# relies-on: ")
+        assert "# parameter target (default 国家超级计算天津中心)" in result.output
+        assert resource("queries", "relies-on" + suffix).read_text(encoding="utf-8").rstrip() in result.output
+    listed = json.loads(runner.invoke(main, ["queries", "--format", "json"]).output)
+    assert all(row["description"] for row in listed)
+    unknown = runner.invoke(main, ["queries", "relies_on"])
+    assert unknown.exit_code != 0 and "did you mean 'relies-on'" in unknown.output

@@ -50,12 +50,31 @@ def _sparql_engine(data, store, timeout):
 
 
 @click.command()
+@click.argument("name", required=False)
+@click.option(
+    "--engine",
+    type=click.Choice(["sparql", "cypher"]),
+    default="sparql",
+    show_default=True,
+    help="With NAME: the language of the text shown.",
+)
 @format_option
-def queries(fmt):
-    """List the query library: id, titles and parameters with their defaults."""
-    from kg.query.catalogue import listing
+def queries(name, engine, fmt):
+    """List the query library (id, titles, parameters with their defaults, description); with NAME,
+    show that question: its description, parameters and the text of its query, to copy into
+    Neo4j Browser, YASGUI or a notebook (parameters as $name or ?name)."""
+    from kg.query.catalogue import get, listing
 
-    click.echo(render(listing(), fmt))
+    if name is None:
+        click.echo(render(listing(), fmt))
+        return
+    query = get(name)
+    click.echo(f"# {query.id}: {query.title_en} / {query.title_zh}")
+    click.echo(f"# {query.description}")
+    for param in query.params:
+        what = " (an entity's id here; kg query also takes its name or alias)" if param.kind == "entity" else ""
+        click.echo(f"# parameter {param.name} (default {param.default}): {param.description}{what}")
+    click.echo(query.text(engine).rstrip())
 
 
 @click.command()

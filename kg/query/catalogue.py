@@ -94,7 +94,7 @@ def catalogue() -> dict[str, Query]:
 
 
 def listing() -> list[dict]:
-    """One row per query: id, titles, and parameters with their defaults.
+    """One row per query: id, titles, parameters with their defaults, and what it answers.
 
     >>> listing()[0]["id"] == sorted(catalogue())[0] or bool(listing())
     True
@@ -105,6 +105,7 @@ def listing() -> list[dict]:
             "title_zh": q.title_zh,
             "title_en": q.title_en,
             "params": "; ".join(f"{p.name}={p.default}" for p in q.params),
+            "description": q.description,
         }
         for q in catalogue().values()
     ]
