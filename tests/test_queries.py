@@ -451,3 +451,27 @@ def test_queries_shows_a_question_and_its_text_in_either_language(runner):
     assert all(row["description"] for row in listed)
     unknown = runner.invoke(main, ["queries", "relies_on"])
     assert unknown.exit_code != 0 and "did you mean 'relies-on'" in unknown.output
+
+
+def test_select_star_keeps_the_order_of_the_query(runner):
+    result = runner.invoke(
+        main,
+        ["sparql", "SELECT * WHERE { ?zz rdfs:label ?aa . ?zz dcterms:identifier ?mm } LIMIT 1", "--format", "csv"],
+    )
+    assert result.output.splitlines()[0] == "zz,aa,mm"
+
+
+def test_construct_and_describe_are_written_as_rdf(runner):
+    from rdflib import Graph, Literal, URIRef
+
+    construct = 'CONSTRUCT { ?e rdfs:label ?n } WHERE { ?e dcterms:identifier "tianjin" ; rdfs:label ?n }'
+    tianjin = URIRef("https://w3id.org/tj-sti-plan/id/tianjin")
+    for fmt, rdflib_format in (("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld")):
+        result = runner.invoke(main, ["sparql", construct, "--format", fmt])
+        assert result.exit_code == 0, result.output
+        graph = Graph().parse(data=result.output, format=rdflib_format)
+        assert set(graph.objects(tianjin)) == {Literal("天津", lang="zh"), Literal("Tianjin", lang="en")}
+    described = runner.invoke(main, ["sparql", "DESCRIBE tj:tianjin", "--format", "turtle"])
+    assert len(Graph().parse(data=described.output, format="turtle")) > 2
+    refused = runner.invoke(main, ["sparql", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "--format", "turtle"])
+    assert refused.exit_code != 0 and "only CONSTRUCT and DESCRIBE give a graph" in refused.output

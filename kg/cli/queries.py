@@ -133,9 +133,21 @@ def query(name, params, engine, endpoint, fmt, data, store, timeout, uri, userna
     echo_rows(rows, columns, fmt)
 
 
+#: ``kg sparql --format`` of a CONSTRUCT or DESCRIBE answer, and its media type.
+GRAPH_FORMATS = {"turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json"}
+
+
 @click.command()
 @query_text_options
-@query_format_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "excel-csv", "json", SPARQL_JSON, *GRAPH_FORMATS]),
+    default="table",
+    show_default=True,
+    help="Rows: table, csv, excel-csv, json (as every engine gives them) or sparql-json (the SPARQL 1.1 "
+    "results format); a CONSTRUCT or DESCRIBE graph: also turtle, ntriples or jsonld.",
+)
 @data_option
 @store_option
 @timeout_option
@@ -143,7 +155,8 @@ def sparql(text, file, fmt, data, store, timeout):
     """Run an ad-hoc read-only SPARQL query on the embedded graph.
 
     The query comes from TEXT, --file, or standard input. Updates, SERVICE and
-    FROM are refused. --format sparql-json gives the SPARQL 1.1 JSON results format.
+    FROM are refused. The prefixes tjp:, tj:, rdfs:, skos:, dcterms: … need no
+    PREFIX line.
     """
     from kg.query.engine import ad_hoc
     from kg.query.readonly import check_read_only_sparql
@@ -151,6 +164,9 @@ def sparql(text, file, fmt, data, store, timeout):
     body, name = query_text(text, file)
     check_read_only_sparql(body, name)
     engine = _sparql_engine(data, store, timeout)
+    if fmt in GRAPH_FORMATS:
+        click.echo(engine.graph_text(body, GRAPH_FORMATS[fmt], name=name), nl=False)
+        return
     if fmt == SPARQL_JSON:
         click.echo(engine.results_json(body, name=name))
         return

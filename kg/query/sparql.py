@@ -166,8 +166,21 @@ class SparqlEngine:
                 for t in result
             ]
             return ["subject", "predicate", "object"], rows
-        columns = [v.value for v in result.variables if v.value not in (bindings or {})]
+        columns = in_query_order(text, [v.value for v in result.variables if v.value not in (bindings or {})])
         return columns, [{c: _plain(solution[c]) for c in columns} for solution in result]
+
+    def graph_text(self, text: str, media_type: str, *, name: str = "query") -> str:
+        """A ``CONSTRUCT`` or ``DESCRIBE`` answer as RDF text (``text/turtle``, ``application/n-triples``,
+        ``application/ld+json``), within :attr:`timeout`, when set."""
+        return self._limited(lambda t, b, n: self._graph_text(t, media_type, n), text, None, name)
+
+    def _graph_text(self, text: str, media_type: str, name: str) -> str:
+        import pyoxigraph
+
+        result = self._run(text, None, name)
+        if not isinstance(result, pyoxigraph.QueryTriples):
+            raise QueryError(f"{name}: only CONSTRUCT and DESCRIBE give a graph", hint="use --format table, csv or json")
+        return result.serialize(format=pyoxigraph.RdfFormat.from_media_type(media_type)).decode("utf-8")
 
     def lookup(self, value: str) -> list[tuple[str, str]]:
         """Entities with this exact id, name or alias, as ``(id, name_zh)``.
@@ -259,6 +272,26 @@ _IGNORED = re.compile(
 _PREFIXED = re.compile(r"(?<![\w?$:.-])([A-Za-z][\w.-]*)?:(?=[\w%:])")
 _EXPECTED = re.compile(r'"(?:[^"\\]|\\.)*"|\[[^\]]*\]|[^,\s"\[][^,]*')
 _DECLARED = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.I)
+
+
+_STAR = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.I)
+_VARIABLE = re.compile(r"[?$]([A-Za-z_]\w*)")
+
+
+def in_query_order(text: str, columns: list[str]) -> list[str]:
+    """The columns of a ``SELECT *`` in the order their variables first appear in the query (Oxigraph
+    sorts them by name); other queries' columns as they are.
+
+    >>> in_query_order("SELECT * { ?zz ?mm ?aa }", ["aa", "mm", "zz"])
+    ['zz', 'mm', 'aa']
+    """
+    bare = _IGNORED.sub(" ", text)
+    if not _STAR.search(bare):
+        return columns
+    first = {}
+    for match in _VARIABLE.finditer(bare):
+        first.setdefault(match[1], match.start())
+    return sorted(columns, key=lambda c: first.get(c, len(bare)))
 
 
 def undeclared_prefixes(text: str, known) -> list[str]:
