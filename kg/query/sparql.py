@@ -179,7 +179,9 @@ class SparqlEngine:
 
         result = self._run(text, None, name)
         if not isinstance(result, pyoxigraph.QueryTriples):
-            raise QueryError(f"{name}: only CONSTRUCT and DESCRIBE give a graph", hint="use --format table, csv or json")
+            raise QueryError(
+                f"{name}: only CONSTRUCT and DESCRIBE give a graph", hint="use --format table, csv or json"
+            )
         return result.serialize(format=pyoxigraph.RdfFormat.from_media_type(media_type)).decode("utf-8")
 
     def lookup(self, value: str) -> list[tuple[str, str]]:
