@@ -475,3 +475,16 @@ def test_construct_and_describe_are_written_as_rdf(runner):
     assert len(Graph().parse(data=described.output, format="turtle")) > 2
     refused = runner.invoke(main, ["sparql", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "--format", "turtle"])
     assert refused.exit_code != 0 and "only CONSTRUCT and DESCRIBE give a graph" in refused.output
+
+
+def test_sparql_tables_show_prefixed_iris_and_languages(runner):
+    query = 'SELECT ?e ?n ?k WHERE { ?e dcterms:identifier "tianjin" ; rdfs:label ?n ; a ?k } ORDER BY ?n'
+    table = runner.invoke(main, ["sparql", query]).stdout.splitlines()
+    assert table[2].split() == ["tj:tianjin", "Tianjin@en", "tjp:Region"]
+    assert table[3].split() == ["tj:tianjin", "天津@zh", "tjp:Region"]
+    rows = json.loads(runner.invoke(main, ["sparql", query, "--format", "json"]).output)
+    assert rows[0] == {
+        "e": "https://w3id.org/tj-sti-plan/id/tianjin",
+        "n": "Tianjin",
+        "k": "https://w3id.org/tj-sti-plan/ontology#Region",
+    }

@@ -170,4 +170,7 @@ def sparql(text, file, fmt, data, store, timeout):
     if fmt == SPARQL_JSON:
         click.echo(engine.results_json(body, name=name))
         return
+    if fmt == "table":  # IRIs with their prefixes, literals with their language
+        echo_rows(*reversed(engine.display(body, name=name)), fmt)
+        return
     echo_rows(*reversed(ad_hoc(body, {}, engine, name=name)), fmt)

@@ -154,20 +154,25 @@ class SparqlEngine:
 
         return bounded(lambda: method(text, bindings, name), timeout=self.timeout, what=f"{name}: the query")
 
-    def _select(self, text: str, bindings: dict[str, str] | None, name: str) -> tuple[list[str], list[dict]]:
+    def display(self, text: str, *, name: str = "query") -> tuple[list[str], list[dict]]:
+        """Columns and rows as a table shows them: IRIs with the known prefixes (``tj:tianjin``),
+        literals with their language (``天津@zh``). Within :attr:`timeout`, when set."""
+        return self._limited(lambda t, b, n: self._select(t, b, n, _shown), text, None, name)
+
+    def _select(self, text: str, bindings: dict[str, str] | None, name: str, term=None) -> tuple[list[str], list[dict]]:
         import pyoxigraph
 
+        cell = term or _plain_term
         result = self._run(text, bindings, name)
         if isinstance(result, pyoxigraph.QueryBoolean):
             return ["ask"], [{"ask": bool(result)}]
         if isinstance(result, pyoxigraph.QueryTriples):
             rows = [
-                {"subject": _plain(t.subject), "predicate": _plain(t.predicate), "object": _plain(t.object)}
-                for t in result
+                {"subject": cell(t.subject), "predicate": cell(t.predicate), "object": cell(t.object)} for t in result
             ]
             return ["subject", "predicate", "object"], rows
         columns = in_query_order(text, [v.value for v in result.variables if v.value not in (bindings or {})])
-        return columns, [{c: _plain(solution[c]) for c in columns} for solution in result]
+        return columns, [{c: cell(solution[c]) for c in columns} for solution in result]
 
     def graph_text(self, text: str, media_type: str, *, name: str = "query") -> str:
         """A ``CONSTRUCT`` or ``DESCRIBE`` answer as RDF text (``text/turtle``, ``application/n-triples``,
@@ -383,7 +388,24 @@ class _LineReader(io.RawIOBase):
         return size
 
 
-def _plain(term):
+def _shown(term):
+    """A term as a table cell: an IRI with a known prefix, a literal with its language."""
+    import pyoxigraph
+
+    from kg.vocab.terms import PREFIXES
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        for prefix, namespace in PREFIXES.items():
+            local = term.value[len(namespace) :]
+            if term.value.startswith(namespace) and re.fullmatch(r"[\w.-]*", local) and not local.endswith("."):
+                return f"{prefix}:{local}"
+        return f"<{term.value}>"
+    if isinstance(term, pyoxigraph.Literal) and term.language:
+        return f"{term.value}@{term.language}"
+    return _plain_term(term)
+
+
+def _plain_term(term):
     import pyoxigraph
 
     if term is None:
