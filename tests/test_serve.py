@@ -1,11 +1,13 @@
 """`kg serve`: a local Bolt server with the plan loaded, until Ctrl-C."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 
 import pytest
 
@@ -50,6 +52,13 @@ def test_serve_loads_the_plan_and_stops_on_a_signal(runner, tmp_path, plan_model
         uri = f"bolt://127.0.0.1:{port}"
         assert lines[0] == f"Loaded {len(plan_model.entities)} nodes and {len(plan_model.links)} relationships.\n"
         assert lines[1] == f"Serving {uri} (user {user}, database plan); press Ctrl-C to stop.\n"
+        lines.append(process.stdout.readline())  # the export line
+        if server_engine == "arcadedb":  # its HTTP API cannot be turned off: said, and where
+            lines.append(process.stdout.readline())
+            http = re.search(r"ArcadeDB also answers on (http://127\.0\.0\.1:\d+) ", lines[-1])
+            assert http and "not read-only" in lines[-1], lines[-1]
+            with urllib.request.urlopen(http[1] + "/api/v1/ready", timeout=10) as ready:
+                assert ready.status in (200, 204)
         output = "".join(lines)
         assert BOLT_PASSWORD not in output
 
@@ -77,6 +86,13 @@ def test_serve_loads_the_plan_and_stops_on_a_signal(runner, tmp_path, plan_model
         socket.create_connection(("127.0.0.1", port), timeout=5).close()
     # Nothing is written into the working directory; the server's files stay under --root.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db"]
+
+
+def test_serve_of_a_bolt_server_needs_a_password(runner, monkeypatch):
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    result = runner.invoke(main, ["serve", "--engine", "neo4j"])
+    assert result.exit_code == 2
+    assert "a Bolt server needs --password (or NEO4J_PASSWORD)" in result.stderr
 
 
 def test_serve_needs_a_long_enough_password(runner):

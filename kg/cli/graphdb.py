@@ -196,6 +196,11 @@ def serve(data, store, engine, port, password, database, root, gds, cors, timeou
             f"Serving {info['uri']} (user {info['username']}, database {info['database']}); press Ctrl-C to stop."
         )
         click.echo(f"  export NEO4J_URI={info['uri']} NEO4J_USERNAME={info['username']} NEO4J_DATABASE={database}")
+        if info.get("http"):  # Neo4j's HTTP connector is off; ArcadeDB's cannot be
+            click.echo(
+                f"ArcadeDB also answers on {info['http']} (its Studio and REST API, same user and password; "
+                "not read-only, unlike kg cypher)."
+            )
 
     target = lists_graph(data)
     name = {"neo4j": "Neo4j", "arcadedb": "ArcadeDB's Bolt server"}[engine]

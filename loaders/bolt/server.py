@@ -170,7 +170,8 @@ class ArcadeDBServer(LocalServer):
                 hint="install it with: pip install 'tj-sti-plan-kg[server]', or use --engine neo4j",
             )
         command = [sys.executable, "-m", "loaders.bolt.server", "--root", str(self.root), "--port", str(self.port)]
-        command += ["--http-port", str(free_port()), "--database", self.database]
+        self.http = f"http://127.0.0.1:{free_port()}"  # ArcadeDB's own HTTP API (Studio, REST): it cannot be turned off
+        command += ["--http-port", self.http.rsplit(":", 1)[1], "--database", self.database]
         return command, {_PASSWORD_VARIABLE: self.password, "PYTHONPATH": _import_path()}
 
 
@@ -224,6 +225,7 @@ def serve(
                     "engine": server.engine,
                     "username": server.username,
                     "database": database,
+                    "http": getattr(server, "http", None),
                     "nodes": sum(summary[f"nodes_{k}"] for k in ("created", "updated", "unchanged")),
                     "relationships": sum(summary[f"relationships_{k}"] for k in ("created", "updated", "unchanged")),
                 }
