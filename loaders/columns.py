@@ -23,14 +23,25 @@ __all__ = ["COLUMN_NAMES", "LINK_WORDS", "KIND_WORDS", "canonical_column", "kind
 COLUMN_NAMES = {f.column: [f.column, *f.headers] for f in (*ENTITY_FIELDS, *LINK_FIELDS[:3])}
 #: Other names of link types, as columns of an entity list or values of a 'predicate' column.
 LINK_WORDS = {
-    "locatedIn": ["located_in", "location", "所在地", "所在区", "所在区域", "位置"],
-    "reliesOn": ["relies_on", "依托", "依托单位"],
+    "locatedIn": [
+        "located_in",
+        "location",
+        "所在地",
+        "所在区",
+        "所在区域",
+        "所属区",
+        "所属区域",
+        "区域",
+        "所在区县",
+        "位置",
+    ],
+    "reliesOn": ["relies_on", "依托", "依托单位", "牵头单位", "承建单位"],
     "drawsOn": ["draws_on", "借助", "技术依托"],
     "partnersWith": ["partners_with", "partner", "partners", "合作", "合作单位", "合作伙伴"],
     "jointlyBuiltWith": ["jointly_built_with", "共建", "共建单位"],
     "focusesOn": ["focuses_on", "domain", "领域", "聚焦领域", "技术领域"],
     "broader": ["上位领域", "上级领域"],
-    "subOrganizationOf": ["sub_organization_of", "parent", "隶属", "上级单位", "主管单位"],
+    "subOrganizationOf": ["sub_organization_of", "parent", "隶属", "上级单位", "主管单位", "主管部门"],
     "partOf": ["part_of", "属于"],
     "coreArea": ["core_area", "核心承载区", "核心区"],
     "serves": ["服务"],

@@ -14,6 +14,7 @@ import io
 
 from kg.errors import EntityListError
 from kg.lists.records import Row
+from loaders.layout import LOOK_AHEAD, footnote, footnote_note, header_row, title_note
 
 __all__ = ["read_delimited", "MAX_FIELD"]
 
@@ -22,15 +23,34 @@ __all__ = ["read_delimited", "MAX_FIELD"]
 MAX_FIELD = 1_000_000
 
 
-def read_delimited(text: str, label: str, delimiter: str = ","):
-    """The header, the records and the errors of delimited text, read strictly."""
+def read_delimited(text: str, label: str, delimiter: str = ",", notes: list | None = None):
+    """The header, the records and the errors of delimited text, read strictly.
+
+    With ``notes`` (a list, for an import of a user's file), the header may come below title rows
+    and footnote or total rows are skipped (:mod:`loaders.layout`); what was skipped is noted there.
+    """
     first = text.split("\n", 1)[0]
     if delimiter == "," and "\t" in first and "," not in first:
         delimiter = "\t"  # Excel's "Unicode text" export is tab-separated
     csv.field_size_limit(MAX_FIELD)
+    skip = 0
+    if notes is not None:
+        top = []
+        try:
+            for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+                top.append(cells)
+                if len(top) >= LOOK_AHEAD:
+                    break
+        except csv.Error:
+            pass  # the main reading below reports it
+        skip = header_row(top)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     errors: list[EntityListError] = []
     try:
+        for _ in range(skip):
+            next(reader)
+        if skip:
+            notes.append(title_note(label, skip, f"line {reader.line_num + 1}"))
         header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
         return [], [], [EntityListError(label, 1, 0, f"the header cannot be read: {exc}")]
@@ -64,6 +84,9 @@ def read_delimited(text: str, label: str, delimiter: str = ","):
             break
         line = reader.line_num + 1
         if not "".join(cells).strip():
+            continue
+        if notes is not None and footnote(cells):
+            notes.append(footnote_note(label, f"line {start}", cells))
             continue
         if len(cells) > len(header):
             errors.append(

@@ -86,9 +86,14 @@ def format_of(path: str) -> str:
 
 
 def read_records(
-    path: str | Path, *, encoding: str | None = None, sheet: str | None = None, max_bytes: int = MAX_BYTES
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    notes: list | None = None,
 ):
-    """Records and errors of one local file."""
+    """Records and errors of one local file (title and footnote rows skipped, and said in ``notes``)."""
     label = str(path)
     fmt = format_of(label)
     path = Path(path)
@@ -105,16 +110,22 @@ def read_records(
                 hint="split it, or raise the limit with --max-size MB if it is really meant",
             )
         ]
-    return read_records_from_bytes(path.read_bytes(), label, fmt=fmt, encoding=encoding, sheet=sheet)
+    return read_records_from_bytes(path.read_bytes(), label, fmt=fmt, encoding=encoding, sheet=sheet, notes=notes)
 
 
 def read_records_from_bytes(
-    data: bytes, label: str, *, fmt: str | None = None, encoding: str | None = None, sheet: str | None = None
+    data: bytes,
+    label: str,
+    *,
+    fmt: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    notes: list | None = None,
 ):
     """Records and errors of a file's bytes, read as ``fmt`` (by default, as its label's ending says)."""
     fmt = fmt or format_of(label)
     if fmt == "xlsx":
-        return read_xlsx(data, label, sheet)
+        return read_xlsx(data, label, sheet, notes)
     if sheet is not None:
         return [], [EntityListError(label, 0, 0, "--sheet is for .xlsx files", hint="leave it out for this file")]
     text, errors = decode(data, label, encoding)
@@ -127,7 +138,7 @@ def read_records_from_bytes(
             )
         ]
     if fmt in ("csv", "tsv"):
-        _, records, errors = read_delimited(text, label, "\t" if fmt == "tsv" else ",")
+        _, records, errors = read_delimited(text, label, "\t" if fmt == "tsv" else ",", notes)
         return records, errors
     if fmt == "json":
         return read_json(text, label)

@@ -88,20 +88,22 @@ def plan_import(
     errors: list[EntityListError] = []
     entity_rows: list[Row] = []
     link_rows: list[Row] = []
+    skipped: list[str] = []  # what the import left out, and why: said to the user
     for path in paths:
         try:
-            records, file_errors = read_records(path, encoding=encoding, sheet=sheet, max_bytes=max_bytes)
+            records, file_errors = read_records(
+                path, encoding=encoding, sheet=sheet, max_bytes=max_bytes, notes=skipped
+            )
         except EntityListError as exc:
             errors.append(exc)
             continue
         errors.extend(file_errors)
         if file_errors:
             continue
-        entities, links = to_list_rows(records, default_kind=default_kind, source=source, errors=errors)
+        entities, links = to_list_rows(records, default_kind=default_kind, source=source, errors=errors, notes=skipped)
         entity_rows += entities
         link_rows += links
     # Every error of every file and step is collected, and reported together at the end.
-    skipped: list[str] = []
     merged_entities, merged_links = merge_rows(old, entity_rows, link_rows, on_conflict, errors, skipped)
     total = len(merged_entities) + len(merged_links)
     if progress:

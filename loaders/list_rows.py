@@ -17,6 +17,7 @@ from kg.lists.records import Row
 from kg.vocab.schema import ALIAS_SEPARATOR
 from loaders.columns import canonical_column, kind_of, link_of
 from loaders.delimited import MAX_FIELD
+from loaders.layout import NOTED_COLUMNS, is_row_number
 
 __all__ = ["to_list_rows"]
 
@@ -35,16 +36,22 @@ def _cell_error(record: Row, positions: dict, key: str, message: str, hint: str)
 
 
 def to_list_rows(
-    records: list[Row], *, default_kind: str | None, source: str | None, errors: list
+    records: list[Row], *, default_kind: str | None, source: str | None, errors: list, notes: list | None = None
 ) -> tuple[list[Row], list[Row]]:
-    """Records with the file's columns → entity rows and link rows in the lists' columns."""
+    """Records with the file's columns → entity rows and link rows in the lists' columns.
+    A row-number column (``序号``) is the sheet's own numbering: left out, and said once in ``notes``."""
     if not records:
         return [], []
     columns = records[0].columns
-    mapping, links = {}, {}
+    mapping, links, noted = {}, {}, []
     for name, position in columns.items():
         target = canonical_column(name)
-        if target is None:
+        if is_row_number(name):
+            if notes is not None:
+                notes.append(f"{records[0].file}: column '{name}' is the sheet's row numbering: left out")
+        elif name.strip() in NOTED_COLUMNS:
+            noted.append(name)
+        elif target is None:
             errors.append(
                 EntityListError(
                     records[0].file,
@@ -103,6 +110,9 @@ def to_list_rows(
             )
         if not values.get("note") and not values.get("quote") and source:
             values["note"] = source
+        extra = "；".join(f"{n.strip()}：{record.values[n].strip()}" for n in noted if record.values.get(n, "").strip())
+        if extra and (values.get("note") or not values.get("quote")):
+            values["note"] = f"{values['note']}；{extra}" if values.get("note") else extra
         if values.get("note") and not values.get("quote") and not values["note"].startswith("curated:"):
             values["note"] = f"curated: {values['note']}"  # a fact from outside the plan
         for key, value in values.items():

@@ -19,13 +19,13 @@ the new values), ``skip`` (keep the old).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from kg.errors import EntityListError
 from kg.lists.names import normalise
 from kg.lists.records import Lists, Row
 from kg.vocab.schema import ALIAS_SEPARATOR, ENTITY_COLUMNS
+from loaders.ids import new_id
 
 __all__ = ["merge_rows"]
 
@@ -98,22 +98,18 @@ def merge_rows(
         seen_names[name_key] = row
         if existing is None:
             if not values.get("id"):
-                base = _slug(values.get("name_en", ""))
-                if not base:
+                values["id"] = new_id(values.get("name_zh", ""), values.get("name_en", ""), taken)
+                if not values["id"]:
                     errors.append(
                         EntityListError(
                             row.file,
                             row.line,
-                            0,
-                            "a new entity needs an id or an English name to make one from",
-                            hint="fill in the id (编号) or name_en (英文名)",
+                            row.column("name_zh"),
+                            "a new entity needs a name to make its id from",
+                            hint="fill in the name (名称) or the id (编号)",
                         )
                     )
                     continue
-                candidate_id, n = base, 2
-                while candidate_id in taken:
-                    candidate_id, n = f"{base}-{n}", n + 1
-                values["id"] = candidate_id
             taken.add(values["id"])
             seen_ids[values["id"]] = row
             merged[values["id"]] = Row(row.file, row.line, values, row.columns)
@@ -223,7 +219,3 @@ def _take_new(
         errors.append(EntityListError(row.file, row.line, column, f"{clash}: {detail}", hint=hint))
         return False
     return True
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", normalise(text)).strip("-")

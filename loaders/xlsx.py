@@ -17,6 +17,7 @@ import io
 
 from kg.errors import EntityListError
 from kg.lists.records import Row
+from loaders.layout import LOOK_AHEAD, footnote, footnote_note, header_row, title_note
 from loaders.xlsx_limits import check_xlsx
 
 __all__ = ["read_xlsx"]
@@ -30,8 +31,10 @@ def _column_letter(n: int) -> str:
     return letters
 
 
-def read_xlsx(data: bytes, label: str, sheet: str | None = None):
-    """Records and errors of one sheet (the first unless ``sheet`` names one) of an .xlsx file."""
+def read_xlsx(data: bytes, label: str, sheet: str | None = None, notes: list | None = None):
+    """Records and errors of one sheet (the first unless ``sheet`` names one) of an .xlsx file.
+    The header may come below title rows; footnote and total rows are skipped
+    (:mod:`loaders.layout`), and said in ``notes``."""
     import zipfile
 
     import openpyxl
@@ -61,7 +64,16 @@ def read_xlsx(data: bytes, label: str, sheet: str | None = None):
         ]
     where = f"{label}[{ws.title}]"
     errors = []
+    rows = list(ws.iter_rows())
+    if not rows:
+        return [], [EntityListError(where, 1, 0, "the sheet is empty", hint="the first row must be the header")]
+    top = header_row([["" if c.value is None else _cell_text(c.value) for c in row] for row in rows[:LOOK_AHEAD]])
+    if top and notes is not None:
+        notes.append(title_note(where, top, f"row {rows[top][0].row}"))
+    header_at = rows[top][0].row
     for merged in sorted(ws.merged_cells.ranges, key=str):
+        if merged.max_row <= header_at:
+            continue  # a title or a header spread over cells: its first cell holds the text
         errors.append(
             EntityListError(
                 where,
@@ -71,13 +83,10 @@ def read_xlsx(data: bytes, label: str, sheet: str | None = None):
                 hint="unmerge them and fill every cell with its value",
             )
         )
-    rows = list(ws.iter_rows())
-    if not rows:
-        return [], [EntityListError(where, 1, 0, "the sheet is empty", hint="the first row must be the header")]
-    header = ["" if c.value is None else str(c.value).strip() for c in rows[0]]
+    header = ["" if c.value is None else str(c.value).strip() for c in rows[top]]
     columns = {name: i for i, name in enumerate(header, start=1) if name}
     records = []
-    for row in rows[1:]:
+    for row in rows[top + 1 :]:
         values = {}
         for name, i in columns.items():
             cell = row[i - 1] if i <= len(row) else None
@@ -99,8 +108,13 @@ def read_xlsx(data: bytes, label: str, sheet: str | None = None):
                 errors.append(EntityListError(where, cell.row, i, message, hint=problem[1]))
                 value = None
             values[name] = "" if value is None else _cell_text(value)
-        if any(v.strip() for v in values.values()):
-            records.append(Row(where, row[0].row, values, columns))
+        if not any(v.strip() for v in values.values()):
+            continue
+        if footnote(list(values.values())):
+            if notes is not None:
+                notes.append(footnote_note(where, f"row {row[0].row}", list(values.values())))
+            continue
+        records.append(Row(where, row[0].row, values, columns))
     return records, errors
 
 

@@ -130,7 +130,9 @@ def node_of(entity: Entity) -> Node:
     'curated: x'
     """
     uri = _BASE + entity.id
-    props = {"uri": uri, "id": entity.id, "name_zh": entity.name_zh, "name_en": entity.name_en}
+    props = {"uri": uri, "id": entity.id, "name_zh": entity.name_zh}
+    if entity.name_en:  # none: no property (null in Cypher), as there is no @en label in RDF
+        props["name_en"] = entity.name_en
     if entity.aliases:
         props["aliases"] = sorted(entity.aliases)
     attrs = entity.attrs

@@ -129,9 +129,10 @@ class Checker:
         if kind not in self.onto.kinds:
             hint = suggest(kind, self.onto.kinds) or "see 'kg kinds' for the kinds of the ontology"
             self.error(row, "kind", f"kind '{kind}' is not in the ontology", hint)
-        for column in ("name_zh", "name_en"):
-            if not get(column, ""):
-                self.error(row, column, f"{column} is empty", "every entity needs a Chinese and an English name")
+        if not get("name_zh", ""):
+            self.error(
+                row, "name_zh", "name_zh is empty", "every entity needs its Chinese name (the English one may wait)"
+            )
         for column, message, hint in invisible_characters(values, ("name_zh", "name_en", "aliases")):
             self.error(row, column, message, hint)
         aliases_text = get("aliases", "")

@@ -224,7 +224,8 @@ def _entity_lines(entity: Entity, done: set) -> Iterator[str]:
     yield f"{iri} {_TYPE} <{_kind_iri(entity.kind)}> .\n"
     yield _line(iri, DCTERMS.identifier, _text(entity.id))
     yield _line(iri, RDFS.label, _lang(entity.name_zh, "zh"))
-    yield _line(iri, RDFS.label, _lang(entity.name_en, "en"))
+    if entity.name_en:  # a list may give the Chinese name alone
+        yield _line(iri, RDFS.label, _lang(entity.name_en, "en"))
     for alias in dict.fromkeys(entity.aliases):
         yield _line(iri, SKOS.altLabel, _lang(alias))
     attrs = entity.attrs

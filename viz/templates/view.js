@@ -212,7 +212,7 @@
       const d = data.details[id];
       const names = [d.id, d.name_zh, d.name_en].concat(d.aliases || []);
       if (results.childElementCount >= 30 || !names.some(function (n) { return String(n).toLowerCase().indexOf(text) >= 0; })) return;
-      const option = el("button", d.name_zh + " — " + d.name_en);
+      const option = el("button", d.name_en ? d.name_zh + " — " + d.name_en : d.name_zh);
       option.type = "button";
       option.setAttribute("role", "option");
       option.addEventListener("click", function () { results.replaceChildren(); select(id); });

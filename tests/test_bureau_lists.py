@@ -1,0 +1,108 @@
+"""Lists as bureaus publish them: Chinese only, a title above the header, 序号, footnotes, GB18030."""
+
+from __future__ import annotations
+
+import csv
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS
+
+from kg.cli import main
+from loaders.ids import new_id
+
+ID_BASE = "https://w3id.org/tj-sti-plan/id/"
+
+
+def entities_of(workspace) -> dict[str, dict]:
+    with open(workspace / "entities.csv", encoding="utf-8-sig", newline="") as handle:
+        return {row["id"]: row for row in csv.DictReader(handle)}
+
+
+def links_of(workspace) -> set[tuple[str, str, str]]:
+    with open(workspace / "links.csv", encoding="utf-8-sig", newline="") as handle:
+        return {(row["subject"], row["predicate"], row["object"]) for row in csv.DictReader(handle)}
+
+
+def test_a_chinese_only_gb18030_list_imports_with_ids_made_for_it(runner, workspace, tmp_path):
+    """The case of the issue: 名称,类型,所在地 and one new platform in 滨海新区, no id, no English name."""
+    source = tmp_path / "list.csv"
+    source.write_bytes("名称,类型,所在地\n天津市（新型）量子计算创新中心,平台,滨海新区\n".encode("gb18030"))
+    result = runner.invoke(main, ["import", str(source), "--data", str(workspace), "--source", "市科技局 2023年名单"])
+    assert result.exit_code == 0, result.output
+    made = new_id("天津市（新型）量子计算创新中心", "", set())
+    assert made == "tian-jin-shi-xin-xing-liang-zi-ji-suan-chuang-xin-zhong-xin"
+    row = entities_of(workspace)[made]
+    assert (row["name_zh"], row["name_en"], row["kind"]) == ("天津市（新型）量子计算创新中心", "", "Platform")
+    assert (made, "locatedIn", "binhai-new-area") in links_of(workspace)
+    out = tmp_path / "out"
+    built = runner.invoke(main, ["build", "--data", str(workspace), "-o", str(out)])
+    assert built.exit_code == 0, built.output
+    graph = Graph().parse(out / "plan.ttl")
+    labels = set(graph.objects(URIRef(ID_BASE + made), RDFS.label))
+    assert labels == {Literal("天津市（新型）量子计算创新中心", lang="zh")}  # no English label: none was given
+
+
+def test_the_same_name_again_gets_the_same_id_and_a_taken_id_a_stable_suffix(runner, workspace, tmp_path):
+    assert new_id("南开大学", "", set()) == new_id("南开大学", "", set()) == "nan-kai-da-xue"
+    first = new_id("南开大学", "", {"nan-kai-da-xue"})
+    assert first.startswith("nan-kai-da-xue-") and first == new_id("南开大学", "", {"nan-kai-da-xue", "x"})
+    assert new_id("南开大学", "", {"nan-kai-da-xue", first}) == first + "-2"
+    assert len(new_id("天津" * 60, "", set())) <= 60
+
+
+def bureau_workbook(path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "2023年"
+    sheet.append(["2023年天津市重点实验室认定名单"])
+    sheet.merge_cells("A1:E1")
+    sheet.append([])
+    sheet.append(["序号", "实验室名称", "依托单位", "所在区", "认定年份"])
+    sheet.append([1, "天津市智能传感重点实验室", "南开大学", "南开区", 2023])
+    sheet.append([2, "天津市海洋装备重点实验室", "天津大学", "滨海新区", 2023])
+    sheet.append(["注：排名不分先后"])
+    book.save(path)
+    return path
+
+
+def test_a_bureau_workbook_with_title_row_numbers_and_footnote(runner, workspace, tmp_path):
+    book = bureau_workbook(tmp_path / "名单.xlsx")
+    before = entities_of(workspace)
+    result = runner.invoke(
+        main,
+        ["import", str(book), "--data", str(workspace), "--kind", "重点实验室", "--source", "市科技局认定名单"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 rows above the header (row 3) skipped as a title" in result.stderr
+    assert "column '序号' is the sheet's row numbering: left out" in result.stderr
+    assert "row 6 skipped as a footnote or total (注：排名不分先后)" in result.stderr
+    after = entities_of(workspace)
+    new = {k: v for k, v in after.items() if k not in before}
+    assert {v["name_zh"] for v in new.values()} == {"天津市智能传感重点实验室", "天津市海洋装备重点实验室"}
+    for row in new.values():
+        assert row["kind"] == "KeyLaboratory"
+        assert row["notation"] == ""  # 序号 is not the plan's numbering
+        assert row["note"] == "curated: 市科技局认定名单；认定年份：2023"
+    sensing = next(k for k, v in new.items() if v["name_zh"] == "天津市智能传感重点实验室")
+    links = links_of(workspace)
+    assert (sensing, "reliesOn", "nankai-university") in links
+    assert (sensing, "locatedIn", "nankai-district") in links
+    assert runner.invoke(main, ["validate", "--data", str(workspace)]).exit_code == 0
+
+
+def test_a_merged_cell_among_the_rows_is_still_refused(runner, workspace, tmp_path):
+    import openpyxl
+
+    path = bureau_workbook(tmp_path / "merged.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.active.merge_cells("C4:C5")
+    book.save(path)
+    before = (workspace / "entities.csv").read_bytes()
+    result = runner.invoke(
+        main, ["import", str(path), "--data", str(workspace), "--kind", "重点实验室", "--source", "x"]
+    )
+    assert result.exit_code == 1
+    assert "cells C4:C5 are merged" in result.stderr
+    assert (workspace / "entities.csv").read_bytes() == before
