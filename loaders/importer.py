@@ -57,6 +57,7 @@ class ImportPlan:
     link_rows: list[dict]
     skipped: list[str] = field(default_factory=list)
     imported: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 def plan_import(
@@ -88,12 +89,11 @@ def plan_import(
     errors: list[EntityListError] = []
     entity_rows: list[Row] = []
     link_rows: list[Row] = []
-    skipped: list[str] = []  # what the import left out, and why: said to the user
+    skipped: list[str] = []  # rows kept as they were (a conflict policy): said to the user
+    notes: list[str] = []  # what the import read past, or made (title rows, 序号, new hosts): said too
     for path in paths:
         try:
-            records, file_errors = read_records(
-                path, encoding=encoding, sheet=sheet, max_bytes=max_bytes, notes=skipped
-            )
+            records, file_errors = read_records(path, encoding=encoding, sheet=sheet, max_bytes=max_bytes, notes=notes)
         except EntityListError as exc:
             errors.append(exc)
             continue
@@ -104,7 +104,7 @@ def plan_import(
         entity_rows += entities
         link_rows += links
     # Every error of every file and step is collected, and reported together at the end.
-    merged_entities, merged_links = merge_rows(old, entity_rows, link_rows, on_conflict, errors, skipped)
+    merged_entities, merged_links = merge_rows(old, entity_rows, link_rows, on_conflict, errors, skipped, notes)
     total = len(merged_entities) + len(merged_links)
     if progress:
         progress(0, total)
@@ -134,7 +134,7 @@ def plan_import(
         )
     out_entities = [{c: row.get(c) for c in ENTITY_COLUMNS} for row in merged_entities]
     new = Lists([Row("", 0, e, {}) for e in out_entities], [Row("", 0, r, {}) for r in out_links])
-    return ImportPlan(old, new, out_entities, out_links, skipped, len(entity_rows) + len(link_rows))
+    return ImportPlan(old, new, out_entities, out_links, skipped, len(entity_rows) + len(link_rows), notes)
 
 
 def check_workspace(data) -> Path:
@@ -167,8 +167,8 @@ def import_lists(files, data, *, dry_run: bool = False, wait: float = 0.0, progr
     that no other import's rows are lost (``wait``: how many seconds to wait
     for another writer, see :func:`loaders.lock.exclusive`); a dry run only reads.
     ``options`` are those of :func:`loaders.importer.plan_import` (kind, on_conflict, encoding,
-    sheet, source, max_bytes). Returns the ``summary``, the ``changes``, the ``skipped`` notes,
-    and whether the lists were ``written``.
+    sheet, source, max_bytes). Returns the ``summary``, the ``changes``, the ``skipped`` rows, the
+    ``notes`` (rows read past, hosts created) and whether the lists were ``written``.
     """
     from contextlib import nullcontext
 
@@ -186,6 +186,7 @@ def import_lists(files, data, *, dry_run: bool = False, wait: float = 0.0, progr
         "summary": summary(changes),
         "changes": changes,
         "skipped": plan.skipped,
+        "notes": plan.notes,
         "written": written,
     }
 

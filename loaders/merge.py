@@ -25,15 +25,23 @@ from kg.errors import EntityListError
 from kg.lists.names import normalise
 from kg.lists.records import Lists, Row
 from kg.vocab.schema import ALIAS_SEPARATOR, ENTITY_COLUMNS
+from loaders.hosts import HOST_LINKS, close_to, kind_from_name
 from loaders.ids import new_id
 
 __all__ = ["merge_rows"]
 
 
 def merge_rows(
-    old: Lists, imported: list[Row], imported_links: list[Row], on_conflict: str, errors: list, skipped: list
+    old: Lists,
+    imported: list[Row],
+    imported_links: list[Row],
+    on_conflict: str,
+    errors: list,
+    skipped: list,
+    notes: list | None = None,
 ) -> tuple[list[Row], list[Row]]:
-    """The merged entity rows and link rows; conflicts go to ``errors`` or (skipped) to ``skipped``."""
+    """The merged entity rows and link rows; conflicts go to ``errors`` or (skipped) to ``skipped``.
+    A host the links name that no entity is (:mod:`loaders.hosts`) is added, and said in ``notes``."""
     by_id = {row.get("id"): row for row in old.entities}
     by_name = _rows_by_name(old.entities)
     merged = {row.get("id"): row for row in old.entities}
@@ -134,7 +142,46 @@ def merge_rows(
             updated["quote_start"] = values.get("quote_start", "")
         merged[entity_id] = Row(row.file, row.line, updated, row.columns)
     entities = list(merged.values())
+    entities += _new_hosts(imported_links, entities, taken, errors, notes if notes is not None else [])
     return entities, _merge_links(old.links, imported_links, entities, on_conflict, errors, skipped)
+
+
+def _new_hosts(links: list[Row], entities: list[Row], taken: set, errors: list, notes: list) -> list[Row]:
+    """Entities for the hosts that imported links name and no entity is, of the kind their names
+    say; a name close to an entity's (a short form, a bracket variant, a character or two apart)
+    is refused with the entity it may be, never merged nor created on its own."""
+    resolve = _resolver(entities)
+    ids = {row.get("id") for row in entities}
+    names = {}
+    for row in entities:
+        for name in (row.get("name_zh"), *(row.get("aliases") or "").split(ALIAS_SEPARATOR)):
+            if name:
+                names.setdefault(name, row.get("id"))
+    made: dict[str, Row] = {}
+    for link in links:
+        target = link.get("object") or ""
+        if link.get("predicate") not in HOST_LINKS or not target or resolve(target) in ids:
+            continue
+        if normalise(target) in made:
+            continue
+        near = close_to(target, names)
+        if near is not None:
+            errors.append(
+                EntityListError(
+                    link.file,
+                    link.line,
+                    link.column("object"),
+                    f"'{target}' is no entity of the lists, and close to '{near[0]}' ({near[1]})",
+                    hint=f"write '{near[0]}' or its id if it is that one; if not, give '{target}' a row of its own",
+                )
+            )
+            continue
+        kind = kind_from_name(target)
+        values = {"id": new_id(target, "", taken), "kind": kind, "name_zh": target, "note": link.get("note") or ""}
+        taken.add(values["id"])
+        made[normalise(target)] = Row(link.file, link.line, values, {})
+        notes.append(f"{link.file}:{link.line}: '{target}' is no entity of the lists: added as {kind} '{values['id']}'")
+    return list(made.values())
 
 
 def _rows_by_name(entities: list[Row]) -> dict[str, list[Row]]:

@@ -106,3 +106,40 @@ def test_a_merged_cell_among_the_rows_is_still_refused(runner, workspace, tmp_pa
     assert result.exit_code == 1
     assert "cells C4:C5 are merged" in result.stderr
     assert (workspace / "entities.csv").read_bytes() == before
+
+
+def test_a_host_not_in_the_lists_is_added_with_the_kind_its_name_says(runner, workspace, tmp_path):
+    source = tmp_path / "centres.csv"
+    source.write_text(
+        "中心名称,类型,依托单位,所在区\n"
+        "天津市中医针灸临床医学研究中心,临床医学研究中心,天津中医药大学第一附属医院,西青区\n"
+        "天津市车联网技术创新中心,技术创新中心,中汽数据有限公司,东丽区\n"
+        "天津市高端装备技术创新中心,技术创新中心,南开大学,东丽区\n",
+        encoding="utf-8",
+    )
+    before = entities_of(workspace)
+    result = runner.invoke(main, ["import", str(source), "--data", str(workspace), "--source", "市科技局 2024"])
+    assert result.exit_code == 0, result.output
+    added = {v["name_zh"]: v for k, v in entities_of(workspace).items() if k not in before}
+    assert added["天津中医药大学第一附属医院"]["kind"] == "Hospital"
+    assert added["中汽数据有限公司"]["kind"] == "Enterprise"
+    assert added["中汽数据有限公司"]["note"] == "curated: 市科技局 2024"
+    assert "南开大学" not in added  # an entity of the lists: linked, not added
+    assert (
+        f"'中汽数据有限公司' is no entity of the lists: added as Enterprise '{added['中汽数据有限公司']['id']}'"
+        in result.stderr
+    )
+    centre = next(v["id"] for v in added.values() if v["name_zh"] == "天津市车联网技术创新中心")
+    assert (centre, "reliesOn", added["中汽数据有限公司"]["id"]) in links_of(workspace)
+    assert runner.invoke(main, ["build", "--data", str(workspace), "-o", str(tmp_path / "out")]).exit_code == 0
+
+
+def test_a_host_close_to_an_entity_is_refused_with_the_entity_it_may_be(runner, workspace, tmp_path):
+    source = tmp_path / "short.csv"
+    source.write_text("实验室名称,类型,依托单位\n天津市某某重点实验室,重点实验室,南开\n", encoding="utf-8")
+    before = (workspace / "entities.csv").read_bytes(), (workspace / "links.csv").read_bytes()
+    result = runner.invoke(main, ["import", str(source), "--data", str(workspace), "--source", "x"])
+    assert result.exit_code == 1
+    assert "'南开' is no entity of the lists, and close to" in result.stderr
+    assert "Traceback" not in result.output
+    assert ((workspace / "entities.csv").read_bytes(), (workspace / "links.csv").read_bytes()) == before

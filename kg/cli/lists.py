@@ -173,6 +173,8 @@ def import_(files, data, kind, dry_run, on_conflict, encoding, sheet, source, ma
             source=source,
             max_bytes=int(max_size * 1024 * 1024),
         )
+    for note in result["notes"]:
+        click.echo(f"note: {note}", err=True)
     for note in result["skipped"]:
         click.echo(f"skipped: {note}", err=True)
     empty = is_empty(result["changes"])
