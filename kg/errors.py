@@ -10,6 +10,8 @@ Each error knows *where* it happened (file, line, column, query name, URI) and
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "KGError",
     "EntityListError",
@@ -37,6 +39,15 @@ class KGError(Exception):
         return text
 
 
+def column_letter(n: int) -> str:
+    """Excel's letters of the ``n``-th column (1-based): 1 → A, 27 → AA."""
+    letters = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 class EntityListError(KGError):
     """A problem in an entity list, located at ``file:line:column``.
 
@@ -60,7 +71,21 @@ class EntityListError(KGError):
 
     @property
     def where(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
+        """``file:line:column``; in a workbook's sheet (``file[sheet]``) Excel's own reference:
+        ``list.xlsx:Sheet1!C7`` for a cell, ``list.xlsx:Sheet1!7:7`` for a row, ``list.xlsx:Sheet1``.
+
+        >>> EntityListError("名单.xlsx[2023年]", 7, 3, "x").where, EntityListError("a.csv", 7, 3, "x").where
+        ('名单.xlsx:2023年!C7', 'a.csv:7:3')
+        """
+        sheet = re.fullmatch(r"(.+)\[([^\[\]]+)\]", self.file)
+        if sheet is None:
+            return f"{self.file}:{self.line}:{self.column}"
+        book, name = sheet.groups()
+        if self.line <= 0:
+            return f"{book}:{name}"
+        if self.column <= 0:
+            return f"{book}:{name}!{self.line}:{self.line}"
+        return f"{book}:{name}!{column_letter(self.column)}{self.line}"
 
     def __str__(self) -> str:
         return f"{self.where}: {super().__str__()}"

@@ -15,20 +15,12 @@ from __future__ import annotations
 import datetime
 import io
 
-from kg.errors import EntityListError
+from kg.errors import EntityListError, column_letter
 from kg.lists.records import Row
 from loaders.layout import LOOK_AHEAD, footnote, footnote_note, header_row, title_note
 from loaders.xlsx_limits import check_xlsx
 
 __all__ = ["read_xlsx"]
-
-
-def _column_letter(n: int) -> str:
-    letters = ""
-    while n:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def read_xlsx(data: bytes, label: str, sheet: str | None = None, notes: list | None = None):
@@ -97,14 +89,14 @@ def read_xlsx(data: bytes, label: str, sheet: str | None = None, notes: list | N
                         where,
                         cell.row,
                         i,
-                        f"cell {_column_letter(i)}{cell.row} holds a formula ({str(value)[:40]}), not a value",
+                        f"cell {column_letter(i)}{cell.row} holds a formula ({str(value)[:40]}), not a value",
                         hint="copy the column and paste it back as values only",
                     )
                 )
                 value = None
             problem = _not_text(cell, value)
             if problem:
-                message = f"cell {_column_letter(i)}{cell.row} {problem[0]}"
+                message = f"cell {column_letter(i)}{cell.row} {problem[0]}"
                 errors.append(EntityListError(where, cell.row, i, message, hint=problem[1]))
                 value = None
             values[name] = "" if value is None else _cell_text(value)

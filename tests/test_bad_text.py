@@ -128,7 +128,7 @@ def test_spreadsheet_error_values_are_errors(value):
     book.save(buffer)
     records, errors = read_records_from_bytes(buffer.getvalue(), "list.xlsx")
     assert [str(e) for e in errors] == [
-        f"list.xlsx[Sheet]:2:1: cell A2 holds the error value {value}, not a value "
+        f"list.xlsx:Sheet!A2: cell A2 holds the error value {value}, not a value "
         "(fix what the error came from, or clear the cell)"
     ]
     assert records[0].values["名称"] == ""
@@ -180,7 +180,7 @@ def test_too_many_rows_are_refused_by_the_dimension_before_parsing():
     buffer = io.BytesIO()
     book.save(buffer)
     _, errors = read_records_from_bytes(buffer.getvalue(), "big.xlsx")
-    assert str(errors[0]).startswith("big.xlsx[Sheet]:0:0: sheet Sheet has 200001 rows, over the limit of 100000")
+    assert str(errors[0]).startswith("big.xlsx:Sheet: sheet Sheet has 200001 rows, over the limit of 100000")
 
 
 def test_a_long_turtle_collection_is_refused_in_seconds():
