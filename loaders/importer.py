@@ -100,9 +100,13 @@ def plan_import(
         errors.extend(file_errors)
         if file_errors:
             continue
-        entities, links = to_list_rows(records, default_kind=default_kind, source=source, errors=errors, notes=skipped)
-        entity_rows += entities
-        link_rows += links
+        by_sheet: dict[str, list] = {}  # each sheet of a workbook has its own header
+        for record in records:
+            by_sheet.setdefault(record.file, []).append(record)
+        for part in by_sheet.values():
+            entities, links = to_list_rows(part, default_kind=default_kind, source=source, errors=errors, notes=notes)
+            entity_rows += entities
+            link_rows += links
     # Every error of every file and step is collected, and reported together at the end.
     merged_entities, merged_links = merge_rows(old, entity_rows, link_rows, on_conflict, errors, skipped, notes)
     total = len(merged_entities) + len(merged_links)

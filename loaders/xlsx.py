@@ -20,11 +20,15 @@ from kg.lists.records import Row
 from loaders.layout import LOOK_AHEAD, footnote, footnote_note, header_row, title_note
 from loaders.xlsx_limits import check_xlsx
 
-__all__ = ["read_xlsx"]
+__all__ = ["read_xlsx", "ALL_SHEETS"]
+
+#: ``--sheet all``: every sheet with something in it, each with its own header.
+ALL_SHEETS = "all"
 
 
 def read_xlsx(data: bytes, label: str, sheet: str | None = None, notes: list | None = None):
-    """Records and errors of one sheet (the first unless ``sheet`` names one) of an .xlsx file.
+    """Records and errors of one sheet (the first unless ``sheet`` names one, or every one with
+    ``sheet="all"``) of an .xlsx file; each record's ``file`` names its sheet (``book.xlsx[2023年]``).
     The header may come below title rows; footnote and total rows are skipped
     (:mod:`loaders.layout`), and said in ``notes``."""
     import zipfile
@@ -47,13 +51,31 @@ def read_xlsx(data: bytes, label: str, sheet: str | None = None, notes: list | N
             )
         ]
     if sheet is None:
-        ws = book.worksheets[0]
+        sheets = book.worksheets[:1]
+    elif sheet == ALL_SHEETS:  # a workbook of one sheet per batch or district
+        sheets = [ws for ws in book.worksheets if ws.max_row > 1 or ws["A1"].value is not None]
     elif sheet in book.sheetnames:
-        ws = book[sheet]
+        sheets = [book[sheet]]
     else:
         return [], [
-            EntityListError(label, 0, 0, f"no sheet named '{sheet}'", hint=f"its sheets: {', '.join(book.sheetnames)}")
+            EntityListError(
+                label,
+                0,
+                0,
+                f"no sheet named '{sheet}'",
+                hint=f"its sheets: {', '.join(book.sheetnames)} (or --sheet {ALL_SHEETS})",
+            )
         ]
+    records, errors = [], []
+    for ws in sheets:
+        found, problems = _read_sheet(ws, label, notes)
+        records += found
+        errors += problems
+    return records, errors
+
+
+def _read_sheet(ws, label: str, notes: list | None):
+    """Records and errors of one worksheet."""
     where = f"{label}[{ws.title}]"
     errors = []
     rows = list(ws.iter_rows())

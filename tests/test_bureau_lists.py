@@ -143,3 +143,30 @@ def test_a_host_close_to_an_entity_is_refused_with_the_entity_it_may_be(runner, 
     assert "'南开' is no entity of the lists, and close to" in result.stderr
     assert "Traceback" not in result.output
     assert ((workspace / "entities.csv").read_bytes(), (workspace / "links.csv").read_bytes()) == before
+
+
+def test_sheet_all_reads_every_sheet_with_its_own_header(runner, workspace, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "第一批"
+    first.append(["2023年第一批"])
+    first.append(["序号", "实验室名称", "依托单位"])
+    first.append([1, "天津市甲重点实验室", "南开大学"])
+    second = book.create_sheet("第二批")
+    second.append(["实验室名称", "所在区", "依托单位"])  # another order, no title
+    second.append(["天津市乙重点实验室", "滨海新区", "天津大学"])
+    book.create_sheet("空白")
+    path = tmp_path / "批次.xlsx"
+    book.save(path)
+    before = entities_of(workspace)
+    args = ["import", str(path), "--data", str(workspace), "--kind", "重点实验室", "--source", "x"]
+    only_first = runner.invoke(main, [*args, "--dry-run", "--format", "json"])
+    assert only_first.exit_code == 0, only_first.output
+    result = runner.invoke(main, [*args, "--sheet", "all"])
+    assert result.exit_code == 0, result.output
+    added = {v["name_zh"] for k, v in entities_of(workspace).items() if k not in before}
+    assert added == {"天津市甲重点实验室", "天津市乙重点实验室"}
+    refused = runner.invoke(main, [*args, "--sheet", "第三批"])
+    assert refused.exit_code == 1 and "its sheets: 第一批, 第二批, 空白 (or --sheet all)" in refused.stderr

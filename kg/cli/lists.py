@@ -130,7 +130,9 @@ def init(directory, force, wait):
     type=str,
     help="Encoding of CSV/JSON files (default: UTF-8 with or without BOM, UTF-16 with BOM, or GB18030/GBK, detected).",
 )
-@click.option("--sheet", type=str, help="Sheet of an .xlsx file (default: the first).")
+@click.option(
+    "--sheet", type=str, help="Sheet of an .xlsx file (default: the first; 'all': every sheet, each with its header)."
+)
 @click.option(
     "--source",
     type=str,
