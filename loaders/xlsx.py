@@ -63,7 +63,7 @@ def read_xlsx(data: bytes, label: str, sheet: str | None = None, notes: list | N
                 0,
                 0,
                 f"no sheet named '{sheet}'",
-                hint=f"its sheets: {', '.join(book.sheetnames)} (or --sheet {ALL_SHEETS})",
+                hint=f"its sheets: {', '.join(book.sheetnames)}; or --sheet {ALL_SHEETS}",
             )
         ]
     records, errors = [], []

@@ -169,4 +169,4 @@ def test_sheet_all_reads_every_sheet_with_its_own_header(runner, workspace, tmp_
     added = {v["name_zh"] for k, v in entities_of(workspace).items() if k not in before}
     assert added == {"天津市甲重点实验室", "天津市乙重点实验室"}
     refused = runner.invoke(main, [*args, "--sheet", "第三批"])
-    assert refused.exit_code == 1 and "its sheets: 第一批, 第二批, 空白 (or --sheet all)" in refused.stderr
+    assert refused.exit_code == 1 and "its sheets: 第一批, 第二批, 空白; or --sheet all" in refused.stderr
