@@ -305,3 +305,27 @@ def test_prefixes_are_predeclared_and_an_undeclared_one_is_named(runner):
     result = runner.invoke(main, ["sparql", "SELECT ?n WHERE { foo:x rdfs:label ?n }"])
     assert result.exit_code != 0
     assert "the prefix foo: is not declared" in result.output and "PREFIX foo: <…>" in result.output
+
+
+def test_updates_only_when_asked_applied_in_memory_and_fetching_nothing(plan_model):
+    from SPARQLWrapper import POST, SPARQLWrapper
+
+    insert = b"INSERT DATA { tj:tianjin rdfs:comment 'added' }"
+    ask = quote("ASK { tj:tianjin rdfs:comment 'added' }")
+    with Endpoint(SparqlEngine.from_model(plan_model)) as read_only:
+        assert send(read_only, "POST", "/sparql", insert, {"Content-Type": "application/sparql-update"})[0] == 403
+    with Endpoint(SparqlEngine.from_model(plan_model), update=True) as open_:
+        assert json.loads(send(open_, "GET", f"/sparql?query={ask}")[2])["boolean"] is False
+        status, _, body, _ = send(open_, "POST", "/sparql", insert, {"Content-Type": "application/sparql-update"})
+        assert status == 204, body
+        assert json.loads(send(open_, "GET", f"/sparql?query={ask}")[2])["boolean"] is True
+        status, _, body, _ = send(
+            open_, "POST", "/sparql", b"LOAD <http://example.org/x.ttl>", {"Content-Type": "application/sparql-update"}
+        )
+        assert status == 400 and b"LOAD at line 1, column 1 is refused" in body
+        assert send(open_, "GET", f"/sparql?update={quote('CLEAR ALL')}")[0] == 400  # by POST only
+        client = SPARQLWrapper(open_.url)  # a real client's update, by form
+        client.setMethod(POST)
+        client.setQuery("DELETE DATA { tj:tianjin rdfs:comment 'added' }")
+        client.query()
+        assert json.loads(send(open_, "GET", f"/sparql?query={ask}")[2])["boolean"] is False

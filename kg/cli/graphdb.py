@@ -167,8 +167,14 @@ def export(source, target, from_neo4j, admin_dir, data, uri, username, password,
     metavar="ORIGIN",
     help="SPARQL only: let web pages of this origin (e.g. https://yasgui.example, or *) query the endpoint.",
 )
+@click.option(
+    "--update",
+    is_flag=True,
+    help="SPARQL only: also take SPARQL updates (by POST; LOAD and SERVICE refused), applied to the graph in "
+    "memory and lost on exit; the lists are not changed.",
+)
 @timeout_option
-def serve(data, store, engine, port, password, database, root, gds, cors, timeout):
+def serve(data, store, engine, port, password, database, root, gds, cors, update, timeout):
     """Serve the graph until Ctrl-C: a local Bolt server (Neo4j, or ArcadeDB) loaded with it, or
     a SPARQL endpoint over it (--engine sparql).
 
@@ -180,9 +186,9 @@ def serve(data, store, engine, port, password, database, root, gds, cors, timeou
     if engine == "sparql":
         if gds:
             raise click.UsageError("--gds is for --engine neo4j")
-        return _serve_sparql(data, store, 7878 if port is None else port, cors, timeout)
-    if store is not None or cors is not None:
-        raise click.UsageError("--store and --cors are for --engine sparql")
+        return _serve_sparql(data, store, 7878 if port is None else port, cors, timeout, update)
+    if store is not None or cors is not None or update:
+        raise click.UsageError("--store, --cors and --update are for --engine sparql")
     if not password:
         raise click.UsageError("a Bolt server needs --password (or NEO4J_PASSWORD)")
     from loaders.bolt.server import serve as run
@@ -209,7 +215,7 @@ def serve(data, store, engine, port, password, database, root, gds, cors, timeou
     click.echo("Stopping.", err=True)
 
 
-def _serve_sparql(data, store, port, cors, timeout):
+def _serve_sparql(data, store, port, cors, timeout, update):
     import signal
 
     from kg.query.endpoint import Endpoint
@@ -217,13 +223,16 @@ def _serve_sparql(data, store, port, cors, timeout):
 
     if store is not None and data is not None:
         raise click.UsageError("give --data or --store, not both")
+    if store is not None and update:
+        raise click.UsageError("an on-disk store is served read-only: leave out --store to take updates (in memory)")
     engine = sparql_engine(data, store)
     try:
-        endpoint = Endpoint(engine, port=port, timeout=timeout, cors=cors)
+        endpoint = Endpoint(engine, port=port, timeout=timeout, cors=cors, update=update)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    click.echo(f"SPARQL endpoint: {endpoint.url} (read-only; queries stop after {timeout:g} s); press Ctrl-C to stop.")
+    mode = "updates applied in memory, lost on exit" if update else "read-only"
+    click.echo(f"SPARQL endpoint: {endpoint.url} ({mode}; queries stop after {timeout:g} s); press Ctrl-C to stop.")
     try:
         endpoint.serve_forever()
     except KeyboardInterrupt:

@@ -1,6 +1,6 @@
 """A SPARQL 1.1 Protocol endpoint over the embedded engine: ``kg serve --engine sparql``.
 
-Read-only, on loopback by default, at ``/sparql``:
+Read-only unless asked (``update=True``: SPARQL Update by ``POST``, in memory), on loopback, at ``/sparql``:
 
 - queries by ``GET ?query=…``, by ``POST`` of a form (``application/x-www-form-urlencoded``)
   or of the query itself (``application/sparql-query``, UTF-8), with the protocol's
@@ -148,9 +148,11 @@ class Endpoint:
         timeout: float = DEFAULT_TIMEOUT,
         cors: str | None = None,
         concurrent: int = 2,
+        update: bool = False,
     ):
-        self.engine, self.timeout, self.cors = engine, timeout, cors
+        self.engine, self.timeout, self.cors, self.update = engine, timeout, cors, update
         self._slots = threading.BoundedSemaphore(concurrent)
+        self._writing = threading.Lock()  # with updates on: one query or update at a time
         self._server = ThreadingHTTPServer((host, port), _handler(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -180,8 +182,25 @@ class Endpoint:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def apply(self, text: str) -> tuple[int, str, bytes]:
+        """Status, content type and body of the answer to an update (``update=True`` only): run in this
+        process, as it changes the graph the next queries see; ``LOAD`` and ``SERVICE`` are refused."""
+        with self._writing:
+            try:
+                self.engine.update(text)
+            except QueryError as exc:
+                message = exc.message + (f" ({exc.hint})" if exc.hint else "")
+                return 400, "text/plain; charset=utf-8", (message + "\n").encode()
+        return 204, "text/plain; charset=utf-8", b""
+
     def answer(self, text: str, accept: str | None, dataset: dict) -> tuple[int, str, bytes]:
         """Status, content type and body of a query's answer, the query stopped at :attr:`timeout`."""
+        if self.update:  # a query's process must not copy the graph half updated
+            with self._writing:
+                return self._answer(text, accept, dataset)
+        return self._answer(text, accept, dataset)
+
+    def _answer(self, text: str, accept: str | None, dataset: dict) -> tuple[int, str, bytes]:
         with self._slots:
             try:
                 return bounded(
@@ -248,7 +267,14 @@ def _handler(endpoint: Endpoint):
             media, *options = (p.strip().lower() for p in (self.headers.get("Content-Type") or "").split(";"))
             charset = next((o.split("=", 1)[1].strip('"') for o in options if o.startswith("charset=")), "utf-8")
             if media == "application/sparql-update":
-                return self.error(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
+                if not endpoint.update:
+                    return self.error(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
+                if charset not in ("utf-8", "utf8"):
+                    return self.error(HTTPStatus.BAD_REQUEST, f"the update must be UTF-8, not {charset}")
+                try:
+                    return self.reply(*endpoint.apply(body.decode("utf-8")))
+                except UnicodeDecodeError:
+                    return self.error(HTTPStatus.BAD_REQUEST, "the update is not valid UTF-8")
             if media == "application/x-www-form-urlencoded":
                 form = self.params(body.decode("latin-1"))
                 if form is None:
@@ -307,7 +333,11 @@ def _handler(endpoint: Endpoint):
 
         def query(self, params: dict) -> None:
             if "update" in params:
-                return self.error(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
+                if not endpoint.update:
+                    return self.error(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
+                if self.command != "POST" or "query" in params or len(params["update"]) != 1:
+                    return self.error(HTTPStatus.BAD_REQUEST, "send one update, alone, by POST")
+                return self.reply(*endpoint.apply(params["update"][0]))
             queries = params.get("query", [])
             if len(queries) != 1:
                 found = "no query" if not queries else f"{len(queries)} queries"

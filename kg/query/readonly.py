@@ -11,7 +11,7 @@ import re
 
 from kg.errors import QueryError
 
-__all__ = ["check_read_only_cypher", "check_read_only_sparql"]
+__all__ = ["check_read_only_cypher", "check_read_only_sparql", "check_local_update"]
 
 # SPARQL ---------------------------------------------------------------------
 
@@ -25,6 +25,17 @@ _TOKENS = re.compile(
 )
 
 
+def _sparql_words(text: str):
+    """Each keyword of a SPARQL text (not in a string, IRI, comment, variable or prefixed name),
+    upper-cased, with its line and column."""
+    for match in _TOKENS.finditer(text):
+        word = match.group("word")
+        if word:
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            yield word.upper(), line, column
+
+
 def check_read_only_sparql(text: str, name: str = "query") -> str:
     """Refuse updates, ``SERVICE`` and ``FROM``/``FROM NAMED``; return the text.
 
@@ -34,13 +45,7 @@ def check_read_only_sparql(text: str, name: str = "query") -> str:
     kg.errors.QueryError: query: SERVICE at line 1, column 18 is refused (queries run on the local graph only; nothing is fetched)
     """
     first = True
-    for match in _TOKENS.finditer(text):
-        word = match.group("word")
-        if not word:
-            continue
-        upper = word.upper()
-        line = text.count("\n", 0, match.start()) + 1
-        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    for upper, line, column in _sparql_words(text):
         if first and upper not in ("PREFIX", "BASE"):
             first = False
             if upper in _UPDATES:
@@ -52,6 +57,23 @@ def check_read_only_sparql(text: str, name: str = "query") -> str:
             raise QueryError(
                 f"{name}: {upper} at line {line}, column {column} is refused",
                 hint="queries run on the local graph only; nothing is fetched",
+            )
+    return text
+
+
+def check_local_update(text: str, name: str = "update") -> str:
+    """Refuse the parts of a SPARQL update that would fetch (``LOAD``, ``SERVICE``); return the text.
+
+    >>> check_local_update("LOAD <http://example.org/data.ttl>")
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryError: update: LOAD at line 1, column 1 is refused (updates change the local graph only; nothing is fetched)
+    """
+    for upper, line, column in _sparql_words(text):
+        if upper in ("LOAD", "SERVICE"):
+            raise QueryError(
+                f"{name}: {upper} at line {line}, column {column} is refused",
+                hint="updates change the local graph only; nothing is fetched",
             )
     return text
 

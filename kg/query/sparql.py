@@ -119,6 +119,20 @@ class SparqlEngine:
             raise QueryError(f"{name}: a graph IRI is not valid: {exc}") from None
         return self._run(text, None, name, **dataset)
 
+    def update(self, text: str, *, name: str = "update") -> None:
+        """Apply a SPARQL update to the graph (in memory: an on-disk store is opened read-only);
+        ``LOAD`` and ``SERVICE`` are refused (nothing is fetched)."""
+        from kg.query.readonly import check_local_update
+        from kg.vocab.terms import PREFIXES
+
+        check_local_update(text, name)
+        try:
+            self.store.update(text, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise QueryError(f"{name}: SPARQL syntax error {_syntax_message(str(exc))}") from None
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryError(f"{name}: {exc}") from None
+
     def _run(self, text: str, bindings: dict[str, str] | None, name: str, **dataset):
         import pyoxigraph
 
