@@ -19,7 +19,10 @@ from loaders.columns import canonical_column, kind_of, link_of
 from loaders.delimited import MAX_FIELD
 from loaders.layout import NOTED_COLUMNS, is_row_number
 
-__all__ = ["to_list_rows"]
+__all__ = ["to_list_rows", "FROM_SOURCE"]
+
+#: Marks a row whose note is the --source text (not a column of the file); never written.
+FROM_SOURCE = "_note_from_source"
 
 #: What separates the items of a list in one cell: '|', ';' and their full-width forms.
 _ITEM_SEPARATORS = re.compile(r"[|｜;；]")
@@ -110,6 +113,7 @@ def to_list_rows(
             )
         if not values.get("note") and not values.get("quote") and source:
             values["note"] = source
+            values[FROM_SOURCE] = "yes"  # never given to an entity the plan quotes (loaders.merge)
         extra = "；".join(f"{n.strip()}：{record.values[n].strip()}" for n in noted if record.values.get(n, "").strip())
         if extra and (values.get("note") or not values.get("quote")):
             values["note"] = f"{values['note']}；{extra}" if values.get("note") else extra
@@ -135,11 +139,12 @@ def to_list_rows(
                 EntityListError(
                     record.file,
                     record.line,
-                    0,
+                    positions.get("note") or positions.get("name_zh") or 0,
                     "no provenance: neither a quote of the plan nor a note",
                     hint="add a note column (来源 / note), or pass --source 'where the list comes from'",
                 )
             )
+            values["note"] = "curated: —"  # said once: the checks need not say it again
         entity_rows.append(Row(record.file, record.line, values, positions))
         reference = values.get("id") or values.get("name_zh", "")
         for column, link in links.items():

@@ -27,6 +27,7 @@ from kg.lists.records import Lists, Row
 from kg.vocab.schema import ALIAS_SEPARATOR, ENTITY_COLUMNS
 from loaders.hosts import HOST_LINKS, close_to, kind_from_name
 from loaders.ids import new_id
+from loaders.list_rows import FROM_SOURCE
 
 __all__ = ["merge_rows"]
 
@@ -105,6 +106,7 @@ def merge_rows(
                 existing = candidate
         seen_names[name_key] = row
         if existing is None:
+            values.pop(FROM_SOURCE, None)
             if not values.get("id"):
                 values["id"] = new_id(values.get("name_zh", ""), values.get("name_en", ""), taken)
                 if not values["id"]:
@@ -125,6 +127,8 @@ def merge_rows(
         entity_id = existing.get("id")
         seen_ids[entity_id] = row
         values["id"] = entity_id
+        if values.pop(FROM_SOURCE, None) and existing.get("quote"):
+            values.pop("note", None)  # --source is for rows without provenance, never for what the plan quotes
         changes = {
             k: (existing.get(k), v)
             for k, v in values.items()

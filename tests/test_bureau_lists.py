@@ -170,3 +170,31 @@ def test_sheet_all_reads_every_sheet_with_its_own_header(runner, workspace, tmp_
     assert added == {"天津市甲重点实验室", "天津市乙重点实验室"}
     refused = runner.invoke(main, [*args, "--sheet", "第三批"])
     assert refused.exit_code == 1 and "its sheets: 第一批, 第二批, 空白; or --sheet all" in refused.stderr
+
+
+def test_source_never_lands_on_an_entity_the_plan_quotes(runner, workspace, tmp_path):
+    source = tmp_path / "q.csv"
+    source.write_text("name_zh,kind\n国家超级计算天津中心,SupercomputingCenter\n", encoding="utf-8")
+    result = runner.invoke(
+        main, ["import", str(source), "--data", str(workspace), "--on-conflict", "update", "--source", "XX"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Nothing to change" in result.output
+    assert entities_of(workspace)["national-supercomputing-center-tianjin"]["note"] == ""
+
+
+def test_one_error_per_cause_at_its_cell_and_a_chinese_kind_suggested(runner, workspace, tmp_path):
+    bare = tmp_path / "p.csv"
+    bare.write_text("名称,类型\n天津市乙中心,平台\n", encoding="utf-8")
+    result = runner.invoke(main, ["import", str(bare), "--data", str(workspace)])
+    assert result.exit_code == 1
+    assert result.stderr.count("p.csv:2:") == 1
+    assert "p.csv:2:1: no provenance: neither a quote of the plan nor a note" in result.stderr
+    typo = tmp_path / "k.csv"
+    typo.write_text("名称,类型\n天津市甲中心,技术创心中心\n", encoding="utf-8")
+    result = runner.invoke(main, ["import", str(typo), "--data", str(workspace), "--source", "s"])
+    assert result.exit_code == 1
+    assert (
+        "k.csv:2:2: kind '技术创心中心' is not in the ontology (did you mean '技术创新中心 (TechnologyInnovationCenter)'"
+        in result.stderr
+    )

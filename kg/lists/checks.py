@@ -127,7 +127,11 @@ class Checker:
             first_row[entity_id] = row
         kind = get("kind", "")
         if kind not in self.onto.kinds:
-            hint = suggest(kind, self.onto.kinds) or "see 'kg kinds' for the kinds of the ontology"
+            hint = (
+                suggest(kind, self.onto.kinds)
+                or self.suggest_zh(kind)
+                or "see 'kg kinds' for the kinds of the ontology"
+            )
             self.error(row, "kind", f"kind '{kind}' is not in the ontology", hint)
         if not get("name_zh", ""):
             self.error(
@@ -152,6 +156,14 @@ class Checker:
             attrs=attrs,
             row=row,
         )
+
+    def suggest_zh(self, kind: str) -> str | None:
+        """'did you mean …?' for a mistyped kind in Chinese (技术创心中心 → 技术创新中心, TechnologyInnovationCenter)."""
+        import difflib
+
+        labels = {k.label_zh: name for name, k in self.onto.kinds.items() if k.label_zh}
+        close = difflib.get_close_matches(kind, labels, n=2, cutoff=0.6)
+        return did_you_mean([f"{label} ({labels[label]})" for label in close])
 
     def attributes(self, row: Row, kind: str) -> dict[str, str]:
         """The row's filled attribute fields (:data:`kg.vocab.schema.ATTRIBUTES`), each checked: on a
