@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 
-__all__ = ["HOST_LINKS", "kind_from_name", "close_to"]
+__all__ = ["HOST_LINKS", "kind_from_name", "close_to", "NearNames"]
 
 #: The link types whose unknown targets are hosts to create (a place, ``所在区``, never is).
 HOST_LINKS = ("reliesOn", "jointlyBuiltWith", "subOrganizationOf", "partnersWith")
@@ -45,25 +45,66 @@ def _fold(name: str) -> str:
     return _BRACKETS.sub("", normalise(name)).replace(" ", "")
 
 
+class NearNames:
+    """The entities' names, folded once, to find the one close to a host's name (:meth:`close_to`)."""
+
+    def __init__(self, names: dict[str, str]):
+        self.names = names
+        self.folded: dict[str, tuple[str, str]] = {}
+        self.entries: list[tuple[str, str, str]] = []
+        self.by_first: dict[str, list[int]] = {}  # for short forms: the names starting with a character
+        self.by_pair: dict[str, list[int]] = {}  # for near names: the names holding two characters in a row
+        for other, entity_id in names.items():
+            target = _fold(other)
+            if not target:
+                continue
+            self.folded.setdefault(target, (other, entity_id))
+            index = len(self.entries)
+            self.entries.append((target, other, entity_id))
+            self.by_first.setdefault(target[0], []).append(index)
+            for pair in {target[i : i + 2] for i in range(len(target) - 1)}:
+                self.by_pair.setdefault(pair, []).append(index)
+
+    def close_to(self, name: str) -> tuple[str, str] | None:
+        """An existing ``(name, id)`` close to ``name``: the same once brackets are dropped, a short
+        form (its characters in order, the first the same, 天大 / 天津大学), or one or two characters
+        apart; None if none is."""
+        folded = _fold(name)
+        if not folded:
+            return None
+        same = self.folded.get(folded)
+        if same is not None and same[0] != name:
+            return same
+        best = None
+
+        def better(index: int) -> bool:
+            return best is None or len(self.entries[index][1]) < len(best[0])
+
+        if 2 <= len(folded) <= 4:  # a short form: its characters in order in a longer name, the first the same
+            for index in self.by_first.get(folded[0], ()):
+                target, other, entity_id = self.entries[index]
+                if len(target) > len(folded) and _in_order(folded, target) and better(index):
+                    best = (other, entity_id)
+        if len(folded) >= 4:  # a character or two apart: the names sharing most of its pairs of characters
+            shared: dict[int, int] = {}
+            pairs = {folded[i : i + 2] for i in range(len(folded) - 1)}
+            for pair in pairs:
+                for index in self.by_pair.get(pair, ()):
+                    shared[index] = shared.get(index, 0) + 1
+            matcher = difflib.SequenceMatcher(None)
+            matcher.set_seq2(folded)  # its index is made once, for every name compared
+            for index, count in shared.items():
+                if count < len(pairs) - 4 or not better(index):
+                    continue
+                matcher.set_seq1(self.entries[index][0])
+                if matcher.real_quick_ratio() >= 0.85 and matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85:
+                    best = self.entries[index][1:]
+        return best
+
+
 def close_to(name: str, names: dict[str, str]) -> tuple[str, str] | None:
-    """An existing ``(name, id)`` close to ``name``: the same once brackets are dropped, a short
-    form (its characters in order, the first the same, 天大 / 天津大学), or one or two characters
-    apart; None if none is."""
-    folded = _fold(name)
-    if not folded:
-        return None
-    best = None
-    for other, entity_id in names.items():
-        target = _fold(other)
-        if not target or target == folded and other == name:
-            continue
-        if target == folded:
-            return other, entity_id
-        short = 2 <= len(folded) < len(target) and folded[0] == target[0] and _in_order(folded, target)
-        near = len(folded) >= 4 and difflib.SequenceMatcher(None, folded, target).ratio() >= 0.85
-        if ((short and len(folded) <= 4) or near) and (best is None or len(other) < len(best[0])):
-            best = (other, entity_id)
-    return best
+    """:meth:`NearNames.close_to` for one name (to ask for many, make a :class:`NearNames` once)."""
+    return NearNames(names).close_to(name)
 
 
 def _in_order(short: str, long: str) -> bool:

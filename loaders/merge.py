@@ -25,7 +25,7 @@ from kg.errors import EntityListError
 from kg.lists.names import normalise
 from kg.lists.records import Lists, Row
 from kg.vocab.schema import ALIAS_SEPARATOR, ENTITY_COLUMNS
-from loaders.hosts import HOST_LINKS, close_to, kind_from_name
+from loaders.hosts import HOST_LINKS, NearNames, kind_from_name
 from loaders.ids import new_id
 from loaders.list_rows import FROM_SOURCE
 
@@ -161,6 +161,7 @@ def _new_hosts(links: list[Row], entities: list[Row], taken: set, errors: list, 
         for name in (row.get("name_zh"), *(row.get("aliases") or "").split(ALIAS_SEPARATOR)):
             if name:
                 names.setdefault(name, row.get("id"))
+    near_names = NearNames(names)
     made: dict[str, Row] = {}
     for link in links:
         target = link.get("object") or ""
@@ -168,7 +169,7 @@ def _new_hosts(links: list[Row], entities: list[Row], taken: set, errors: list, 
             continue
         if normalise(target) in made:
             continue
-        near = close_to(target, names)
+        near = near_names.close_to(target)
         if near is not None:
             errors.append(
                 EntityListError(
