@@ -67,6 +67,18 @@ def to_list_rows(
         elif isinstance(target, tuple):
             links[name] = target[1]
         else:
+            twin = next((other for other, t in mapping.items() if t == target), None)
+            if twin is not None:
+                errors.append(
+                    EntityListError(
+                        records[0].file,
+                        1,
+                        position,
+                        f"two columns for {target}: '{twin}' (column {columns[twin]}) and '{name}' (column {position})",
+                        hint="keep one of them, or rename the other to a column the lists have",
+                    )
+                )
+                continue
             mapping[name] = target
     canonical = set(mapping.values())
     is_link_table = {"subject", "predicate", "object"} <= canonical
@@ -76,8 +88,8 @@ def to_list_rows(
                 records[0].file,
                 1,
                 0,
-                "no column for the name (名称 / name_zh)",
-                hint="add a column with the entities' Chinese names",
+                f"no column for the name (名称 / name_zh) among {', '.join(repr(c) for c in columns)}",
+                hint="add a column with the entities' Chinese names, or name the one that holds them 名称",
             )
         )
     if not is_link_table and "kind" not in canonical and default_kind is None:

@@ -198,3 +198,16 @@ def test_one_error_per_cause_at_its_cell_and_a_chinese_kind_suggested(runner, wo
         "k.csv:2:2: kind '技术创心中心' is not in the ontology (did you mean '技术创新中心 (TechnologyInnovationCenter)'"
         in result.stderr
     )
+
+
+def test_a_sheet_with_two_name_columns_or_none_is_refused_with_what_was_found(runner, workspace, tmp_path):
+    two = tmp_path / "two.csv"
+    two.write_text("名称,实验室名称,类型\n甲,乙,平台\n", encoding="utf-8")
+    result = runner.invoke(main, ["import", str(two), "--data", str(workspace), "--source", "s"])
+    assert result.exit_code == 1
+    assert "two columns for name_zh: '名称' (column 1) and '实验室名称' (column 2)" in result.stderr
+    none = tmp_path / "none.csv"
+    none.write_text("单位,类型\n甲,平台\n", encoding="utf-8")
+    result = runner.invoke(main, ["import", str(none), "--data", str(workspace), "--source", "s"])
+    assert result.exit_code == 1
+    assert "no column for the name (名称 / name_zh) among '单位', '类型'" in result.stderr
