@@ -5,7 +5,7 @@
 >>> errors = []
 >>> entities, links = to_list_rows([record], default_kind=None, source="a survey", errors=errors)
 >>> entities[0].values, [(link.get("subject"), link.get("object")) for link in links], errors
-({'name_zh': '甲 平台', 'kind': 'Platform', 'note': 'curated: a survey'}, [('甲 平台', '乙'), ('甲 平台', '丙')], [])
+({'name_zh': '甲 平台', 'kind': 'Platform', 'note': 'curated: a survey', '_note_from_source': 'yes'}, [('甲 平台', '乙'), ('甲 平台', '丙')], [])
 """
 
 from __future__ import annotations

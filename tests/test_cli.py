@@ -119,7 +119,7 @@ def test_kinds_lists_the_ontology(runner):
 def test_usage_error_exits_2(runner):
     result = runner.invoke(main, ["stats", "--format", "xml"])
     assert result.exit_code == 2
-    assert "'xml' is not one of 'table', 'csv', 'json'" in result.stderr
+    assert "'xml' is not one of 'table', 'csv', 'excel-csv', 'json'" in result.stderr
 
 
 def command_names():
