@@ -222,14 +222,15 @@ def test_sparqlwrapper_gets_the_plan_in_every_results_format(endpoint, engine):
 
 def test_a_runaway_query_ends_with_503_and_frees_the_server(endpoint):
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    before = set(subprocess.run(["pgrep", "-P", str(os.getpid())], capture_output=True, text=True).stdout.split())
     start = time.monotonic()
     status, got, body, _ = send(endpoint, "GET", f"/sparql?query={quote(runaway)}")
     took = time.monotonic() - start
     assert (status, got) == (503, TEXT)
     assert b"did not finish within 3 s" in body
     assert took < 3 + 5
-    children = subprocess.run(["pgrep", "-P", str(os.getpid())], capture_output=True, text=True).stdout.split()
-    assert children == [], "the query's process is gone"
+    after = set(subprocess.run(["pgrep", "-P", str(os.getpid())], capture_output=True, text=True).stdout.split())
+    assert after <= before, "the query's process is gone (the session's servers stay)"
     status, _, body, _ = send(endpoint, "GET", f"/sparql?query={ASK}")
     assert status == 200 and json.loads(body)["boolean"] is True
 

@@ -42,11 +42,15 @@ def bounded(work, *, timeout: float, memory: int | None = DEFAULT_MEMORY, what: 
     if not hasattr(os, "fork"):
         return work()
     readable, writable = os.pipe()
+    # Ctrl-C is held back from fork until the parent is ready to stop the child: one arriving in
+    # between would leave the child running (it ignores SIGINT) with the parent gone.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     pid = os.fork()
     if pid == 0:  # the child: never returns
-        _child(work, writable, readable, memory)
-    os.close(writable)
+        _child(work, writable, readable, memory, mask)
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        os.close(writable)
         data = _receive(readable, timeout)
     except BaseException:
         _stop(pid)
@@ -71,11 +75,17 @@ _TIMEOUT_HINT = "narrow the query (a LIMIT, more bound patterns), or allow it mo
 _MEMORY_HINT = "narrow the query (a LIMIT, more bound patterns): its intermediate results do not fit"
 
 
-def _child(work, writable: int, readable: int, memory: int | None) -> None:
-    """Run ``work`` and send ``("ok", result)`` or ``("error", (kind, message, hint))``; then exit."""
+def _child(work, writable: int, readable: int, memory: int | None, mask) -> None:
+    """Run ``work`` and send ``("ok", result)`` or ``("error", (kind, message, hint))``; then exit.
+    Its standard streams are /dev/null: a child the parent has not stopped yet keeps no pipe of the
+    parent's open."""
     import resource
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the child
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    null = os.open(os.devnull, os.O_RDWR)
+    for stream in (0, 1, 2):
+        os.dup2(null, stream)
     os.close(readable)
     code = 0
     try:
