@@ -49,15 +49,18 @@ def _sparql_engine(data, store, timeout):
     return engine
 
 
+def language_option(help_text: str):
+    """``--engine sparql|cypher``: the language of the catalogue's queries."""
+    from kg.query.catalogue import ENGINES
+
+    return click.option(
+        "--engine", type=click.Choice(list(ENGINES)), default="sparql", show_default=True, help=help_text
+    )
+
+
 @click.command()
 @click.argument("name", required=False)
-@click.option(
-    "--engine",
-    type=click.Choice(["sparql", "cypher"]),
-    default="sparql",
-    show_default=True,
-    help="With NAME: the language of the text shown.",
-)
+@language_option("With NAME: the language of the text shown.")
 @format_option
 def queries(name, engine, fmt):
     """List the query library (id, titles, parameters with their defaults, description); with NAME,
@@ -87,13 +90,7 @@ def queries(name, engine, fmt):
     multiple=True,
     help="A parameter, NAME=VALUE (repeatable). Entities by id, name or alias.",
 )
-@click.option(
-    "--engine",
-    type=click.Choice(["sparql", "cypher"]),
-    default="sparql",
-    show_default=True,
-    help="sparql: the embedded graph; cypher: the Bolt server of the --uri settings.",
-)
+@language_option("sparql: the embedded graph; cypher: the Bolt server of the --uri settings.")
 @click.option(
     "--endpoint",
     metavar="URL",

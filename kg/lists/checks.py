@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 
 from kg.errors import EntityListError, ValidationFailed
 from kg.lists.cycles import HIERARCHIES, cycles
-from kg.lists.hints import did_you_mean, offsets_text, shorten, suggest
+from kg.lists.hints import did_you_mean, kind_hint, offsets_text, shorten, suggest
 from kg.lists.names import invisible_characters, normalise
 from kg.lists.records import Entity, Excerpt, Link, Lists, Model, Row, paused_gc
 from kg.lists.source import plan_text
@@ -127,16 +127,9 @@ class Checker:
             first_row[entity_id] = row
         kind = get("kind", "")
         if kind not in self.onto.kinds:
-            hint = (
-                suggest(kind, self.onto.kinds)
-                or self.suggest_zh(kind)
-                or "see 'kg kinds' for the kinds of the ontology"
-            )
-            self.error(row, "kind", f"kind '{kind}' is not in the ontology", hint)
+            self.error(row, "kind", f"kind '{kind}' is not in the ontology", kind_hint(kind, self.onto.kinds))
         if not get("name_zh", ""):
-            self.error(
-                row, "name_zh", "name_zh is empty", "every entity needs its Chinese name (the English one may wait)"
-            )
+            self.error(row, "name_zh", "name_zh is empty", "every entity needs its Chinese name")
         for column, message, hint in invisible_characters(values, ("name_zh", "name_en", "aliases")):
             self.error(row, column, message, hint)
         aliases_text = get("aliases", "")
@@ -156,14 +149,6 @@ class Checker:
             attrs=attrs,
             row=row,
         )
-
-    def suggest_zh(self, kind: str) -> str | None:
-        """'did you mean …?' for a mistyped kind in Chinese (技术创心中心 → 技术创新中心, TechnologyInnovationCenter)."""
-        import difflib
-
-        labels = {k.label_zh: name for name, k in self.onto.kinds.items() if k.label_zh}
-        close = difflib.get_close_matches(kind, labels, n=2, cutoff=0.6)
-        return did_you_mean([f"{label} ({labels[label]})" for label in close])
 
     def attributes(self, row: Row, kind: str) -> dict[str, str]:
         """The row's filled attribute fields (:data:`kg.vocab.schema.ATTRIBUTES`), each checked: on a

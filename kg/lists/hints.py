@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 
-__all__ = ["suggest", "did_you_mean", "shorten", "offsets_text"]
+__all__ = ["suggest", "suggest_label", "kind_hint", "did_you_mean", "shorten", "offsets_text"]
 
 
 def suggest(value: str, options) -> str | None:
@@ -23,6 +23,26 @@ def suggest(value: str, options) -> str | None:
     close = [folded[fold(value)]] if fold(value) in folded else []
     close = close or [folded[c] for c in difflib.get_close_matches(fold(value), folded, n=3)]
     return did_you_mean(close)
+
+
+def suggest_label(value: str, labels: dict[str, str]) -> str | None:
+    """'did you mean …?' for a mistyped label (a kind in Chinese), with the name it stands for.
+
+    >>> suggest_label("技术创心中心", {"TechnologyInnovationCenter": "技术创新中心", "Park": "园区"})
+    "did you mean '技术创新中心 (TechnologyInnovationCenter)'?"
+    """
+    by_label = {label: name for name, label in labels.items() if label}
+    close = difflib.get_close_matches(value, by_label, n=2, cutoff=0.6)
+    return did_you_mean([f"{label} ({by_label[label]})" for label in close])
+
+
+def kind_hint(kind: str, kinds) -> str:
+    """The hint for a kind not in the ontology: a kind by its name or Chinese label, else where to look."""
+    return (
+        suggest(kind, kinds)
+        or suggest_label(kind, {name: k.label_zh for name, k in kinds.items()})
+        or "see 'kg kinds' for the kinds of the ontology"
+    )
 
 
 def did_you_mean(close: list[str]) -> str | None:

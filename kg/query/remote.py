@@ -76,7 +76,7 @@ def bind(text: str, bindings: dict[str, str] | None) -> str:
 
 def _plain_term(term: dict):
     """A value of the SPARQL JSON results as the embedded engine gives it (numbers and booleans typed)."""
-    from kg.query.sparql import typed
+    from kg.query.sparql_terms import typed
 
     if term.get("type") == "bnode":
         return "_:" + term["value"]

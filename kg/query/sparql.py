@@ -22,13 +22,13 @@ import bisect
 import io
 import itertools
 import json
-import re
 import shutil
 from pathlib import Path
 
 from kg.errors import QueryError
-from kg.query.catalogue import plain
 from kg.query.readonly import check_read_only_sparql
+from kg.query.sparql_terms import plain_term, shown, term_json
+from kg.query.sparql_text import in_query_order, syntax_message, undeclared_prefixes
 
 __all__ = ["SparqlEngine", "check_read_only_sparql", "write_store", "check_store_target", "STORE_MARK"]
 
@@ -37,18 +37,9 @@ STORE_MARK = "kg-store.txt"
 #: :meth:`SparqlEngine.names_containing` lists at most this many resources (else the query scans).
 NARROW_MOST = 200
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
 _IDENTIFIER = "http://purl.org/dc/terms/identifier"
-_INTEGERS = {
-    _XSD + t
-    for t in (
-        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-        "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte",
-    )
-}  # fmt: skip
-_FLOATS = {_XSD + "decimal", _XSD + "double", _XSD + "float"}
 
 
 class SparqlEngine:
@@ -129,7 +120,7 @@ class SparqlEngine:
         try:
             self.store.update(text, prefixes=PREFIXES)
         except SyntaxError as exc:
-            raise QueryError(f"{name}: SPARQL syntax error {_syntax_message(str(exc))}") from None
+            raise QueryError(f"{name}: SPARQL syntax error {syntax_message(str(exc))}") from None
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"{name}: {exc}") from None
 
@@ -150,7 +141,7 @@ class SparqlEngine:
                     hint=f"declare it (PREFIX {missing[0]}: <…>) or use one the engine knows: "
                     + ", ".join(p + ":" for p in PREFIXES),
                 ) from None
-            raise QueryError(f"{name}: SPARQL syntax error {_syntax_message(str(exc))}") from None
+            raise QueryError(f"{name}: SPARQL syntax error {syntax_message(str(exc))}") from None
         except (RuntimeError, OSError, ValueError) as exc:
             raise QueryError(f"{name}: {exc}") from None
 
@@ -171,12 +162,12 @@ class SparqlEngine:
     def display(self, text: str, *, name: str = "query") -> tuple[list[str], list[dict]]:
         """Columns and rows as a table shows them: IRIs with the known prefixes (``tj:tianjin``),
         literals with their language (``天津@zh``). Within :attr:`timeout`, when set."""
-        return self._limited(lambda t, b, n: self._select(t, b, n, _shown), text, None, name)
+        return self._limited(lambda t, b, n: self._select(t, b, n, shown), text, None, name)
 
     def _select(self, text: str, bindings: dict[str, str] | None, name: str, term=None) -> tuple[list[str], list[dict]]:
         import pyoxigraph
 
-        cell = term or _plain_term
+        cell = term or plain_term
         result = self._run(text, bindings, name)
         if isinstance(result, pyoxigraph.QueryBoolean):
             return ["ask"], [{"ask": bool(result)}]
@@ -283,66 +274,8 @@ class SparqlEngine:
         columns = [v.value for v in result.variables if v.value not in (bindings or {})]
         rows = []
         for solution in result:
-            rows.append({c: _term_json(solution[c]) for c in columns if solution[c] is not None})
+            rows.append({c: term_json(solution[c]) for c in columns if solution[c] is not None})
         return json.dumps({"head": {"vars": columns}, "results": {"bindings": rows}}, ensure_ascii=False, indent=2)
-
-
-_IGNORED = re.compile(
-    r'<[^<>\s]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*'
-)
-_PREFIXED = re.compile(r"(?<![\w?$:.-])([A-Za-z][\w.-]*)?:(?=[\w%:])")
-_EXPECTED = re.compile(r'"(?:[^"\\]|\\.)*"|\[[^\]]*\]|[^,\s"\[][^,]*')
-_DECLARED = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.I)
-
-
-_STAR = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.I)
-_VARIABLE = re.compile(r"[?$]([A-Za-z_]\w*)")
-
-
-def in_query_order(text: str, columns: list[str]) -> list[str]:
-    """The columns of a ``SELECT *`` in the order their variables first appear in the query (Oxigraph
-    sorts them by name); other queries' columns as they are.
-
-    >>> in_query_order("SELECT * { ?zz ?mm ?aa }", ["aa", "mm", "zz"])
-    ['zz', 'mm', 'aa']
-    """
-    bare = _IGNORED.sub(" ", text)
-    if not _STAR.search(bare):
-        return columns
-    first = {}
-    for match in _VARIABLE.finditer(bare):
-        first.setdefault(match[1], match.start())
-    return sorted(columns, key=lambda c: first.get(c, len(bare)))
-
-
-def undeclared_prefixes(text: str, known) -> list[str]:
-    """The prefixes a query uses without declaring them (nor being among ``known``).
-
-    >>> undeclared_prefixes('PREFIX ex: <urn:x#> SELECT * { ex:a foo:b "c:d" . ?s <http://e/x> bar:c }', {"tjp": ""})
-    ['bar', 'foo']
-    """
-    bare = _IGNORED.sub(" ", text)
-    declared = {m[1] or "" for m in _DECLARED.finditer(bare)}
-    used = {m[1] or "" for m in _PREFIXED.finditer(_DECLARED.sub(" ", bare))}
-    return sorted(used - declared - set(known))
-
-
-def _syntax_message(message: str) -> str:
-    """Oxigraph's message, the position in words and the list of what it expected without character classes.
-
-    >>> _syntax_message("error at 1:28: expected one of \\",\\", \\".\\", ['%'], ['0' ..= '9']")
-    'at line 1, column 28: expected one of ",", "."'
-    """
-    where = re.match(r"error at (\d+):(\d+): (.*)", message, flags=re.S)
-    if not where:
-        return message
-    expected = " ".join(where[3].split())
-    if expected.startswith("expected one of "):
-        items = _EXPECTED.findall(expected[len("expected one of ") :])
-        kept = [i.strip() for i in items if not i.startswith("[")]
-        expected = "expected one of " + ", ".join(kept) if kept else "unexpected text"
-    expected = expected if len(expected) <= 160 else expected[:159] + "…"
-    return f"at line {where[1]}, column {where[2]}: {expected}"
 
 
 def check_store_target(path: str | Path) -> Path:
@@ -400,69 +333,3 @@ class _LineReader(io.RawIOBase):
         buffer[:size] = self._pending[:size]
         self._pending = self._pending[size:]
         return size
-
-
-def _shown(term):
-    """A term as a table cell: an IRI with a known prefix, a literal with its language."""
-    import pyoxigraph
-
-    from kg.vocab.terms import PREFIXES
-
-    if isinstance(term, pyoxigraph.NamedNode):
-        for prefix, namespace in PREFIXES.items():
-            local = term.value[len(namespace) :]
-            if term.value.startswith(namespace) and re.fullmatch(r"[\w.-]*", local) and not local.endswith("."):
-                return f"{prefix}:{local}"
-        return f"<{term.value}>"
-    if isinstance(term, pyoxigraph.Literal) and term.language:
-        return f"{term.value}@{term.language}"
-    return _plain_term(term)
-
-
-def _plain_term(term):
-    import pyoxigraph
-
-    if term is None:
-        return None
-    if isinstance(term, pyoxigraph.NamedNode):
-        return term.value
-    if isinstance(term, pyoxigraph.BlankNode):
-        return "_:" + term.value
-    if isinstance(term, pyoxigraph.Literal):
-        return typed(term.value, term.datatype.value)
-    return str(term)
-
-
-def typed(value: str, datatype: str):
-    """A literal's value as plain data: integers, decimals and booleans typed, the rest as text.
-
-    >>> typed("42", "http://www.w3.org/2001/XMLSchema#integer"), typed("true", "http://www.w3.org/2001/XMLSchema#boolean")
-    (42, True)
-    """
-    try:
-        if datatype in _INTEGERS:
-            return int(value)
-        if datatype in _FLOATS:
-            return plain(float(value))
-    except ValueError:
-        return value
-    if datatype == _XSD + "boolean":
-        return value in ("true", "1")
-    return value
-
-
-def _term_json(term) -> dict:
-    import pyoxigraph
-
-    if isinstance(term, pyoxigraph.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, pyoxigraph.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, pyoxigraph.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != _XSD + "string":
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": str(term)}
