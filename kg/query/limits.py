@@ -118,6 +118,11 @@ def _address_space() -> int:
         return 0
 
 
+#: Seconds between the parent's looks at Ctrl-C while it waits: a terminal's SIGINT may be taken by
+#: another thread of the process (the store's), which does not wake a ``select`` in this one.
+_WAKE = 0.25
+
+
 def _receive(readable: int, timeout: float) -> bytes | None:
     """Everything the child writes, or None when the deadline passes first."""
     import time
@@ -128,9 +133,9 @@ def _receive(readable: int, timeout: float) -> bytes | None:
         left = deadline - time.monotonic()
         if left <= 0:
             return None
-        ready, _, _ = select.select([readable], [], [], left)
+        ready, _, _ = select.select([readable], [], [], min(left, _WAKE))  # Python runs its handlers between
         if not ready:
-            return None
+            continue
         chunk = os.read(readable, 1 << 20)
         if not chunk:
             return b"".join(chunks)
