@@ -30,7 +30,7 @@ SNAPSHOT_CODE = (
     "loaders.bolt.state",
     "loaders.bolt.snapshot",
 )
-SNAPSHOT_DIGEST = "b1e437ee39486890340b20baa0c3fc7d"
+SNAPSHOT_DIGEST = "432a64aafa10ab973cefc4b85cbeff55"
 
 ONTOLOGY_CODE = ("kg.vocab.ontology",)
 ONTOLOGY_DIGEST = "e1b88810259e125c5ca90a770a37628e"
