@@ -49,7 +49,6 @@ class NearNames:
     """The entities' names, folded once, to find the one close to a host's name (:meth:`close_to`)."""
 
     def __init__(self, names: dict[str, str]):
-        self.names = names
         self.folded: dict[str, tuple[str, str]] = {}
         self.entries: list[tuple[str, str, str]] = []
         self.by_first: dict[str, list[int]] = {}  # for short forms: the names starting with a character
