@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "row_reference",
     "KGError",
     "EntityListError",
     "ValidationFailed",
@@ -37,6 +38,19 @@ class KGError(Exception):
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+def row_reference(file: str, line: int) -> str:
+    """A row of a list: ``a.csv:7``; in a workbook's sheet (``file[sheet]``) Excel's ``list.xlsx:Sheet1!7:7``.
+
+    >>> row_reference("名单.xlsx[2023年]", 7), row_reference("a.csv", 7)
+    ('名单.xlsx:2023年!7:7', 'a.csv:7')
+    """
+    sheet = re.fullmatch(r"(.+)\[([^\[\]]+)\]", file)
+    if sheet is None:
+        return f"{file}:{line}"
+    book, name = sheet.groups()
+    return f"{book}:{name}!{line}:{line}"
 
 
 def column_letter(n: int) -> str:
@@ -84,7 +98,7 @@ class EntityListError(KGError):
         if self.line <= 0:
             return f"{book}:{name}"
         if self.column <= 0:
-            return f"{book}:{name}!{self.line}:{self.line}"
+            return row_reference(self.file, self.line)
         return f"{book}:{name}!{column_letter(self.column)}{self.line}"
 
     def __str__(self) -> str:

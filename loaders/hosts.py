@@ -15,10 +15,20 @@ from __future__ import annotations
 import difflib
 import re
 
-__all__ = ["HOST_LINKS", "kind_from_name", "close_to", "NearNames"]
+__all__ = ["HOST_LINKS", "TIANJIN_DISTRICTS", "kind_from_name", "close_to", "NearNames"]
 
 #: The link types whose unknown targets are hosts to create (a place, ``所在区``, never is).
 HOST_LINKS = ("reliesOn", "jointlyBuiltWith", "subOrganizationOf", "partnersWith")
+#: Tianjin's sixteen districts and their English names: a ``所在区`` (locatedIn) value that names one
+#: the lists lack is added as a District of Tianjin.
+TIANJIN_DISTRICTS = {
+    "和平区": "Heping District", "河东区": "Hedong District", "河西区": "Hexi District",
+    "南开区": "Nankai District", "河北区": "Hebei District", "红桥区": "Hongqiao District",
+    "东丽区": "Dongli District", "西青区": "Xiqing District", "津南区": "Jinnan District",
+    "北辰区": "Beichen District", "武清区": "Wuqing District", "宝坻区": "Baodi District",
+    "宁河区": "Ninghe District", "静海区": "Jinghai District", "蓟州区": "Jizhou District",
+    "滨海新区": "Binhai New Area",
+}  # fmt: skip
 #: Name endings and the kind they mean, the first that fits.
 _ENDINGS = (
     (("医院",), "Hospital"),

@@ -27,9 +27,11 @@ from loaders.csv_lists import read_workspace
 from loaders.formats import MAX_BYTES, read_records
 from loaders.list_rows import to_list_rows
 from loaders.merge import merge_rows
+from loaders.review import Review, read_review, write_review
 
 __all__ = [
     "ImportPlan",
+    "ReviewPending",
     "plan_import",
     "import_lists",
     "check_workspace",
@@ -71,10 +73,14 @@ def plan_import(
     source: str | None = None,
     max_bytes: int = MAX_BYTES,
     progress: Callable[[int, int], None] | None = None,
+    review: str | Path | None = None,
 ) -> ImportPlan:
     """Read the files, merge them into the workspace's lists and check the result; write nothing.
 
-    Raises ``ValidationFailed`` with every error found in every file.
+    Raises ``ValidationFailed`` with every error found in every file. With ``review`` (a CSV or
+    XLSX path, :mod:`loaders.review`), the hosts to create and the names close to an entity's are
+    as that sheet decides; while some are undecided, the sheet is written with them and
+    ``ReviewPending`` raised.
     """
     from kg.rdf.validate import checked
 
@@ -87,6 +93,9 @@ def plan_import(
             raise KGError(f"kind '{kind}' is not in the ontology", hint="see 'kg kinds'")
     old = read_workspace(workspace)
     errors: list[EntityListError] = []
+    sheet_review = None
+    if review is not None:
+        sheet_review = Review(read_review(review, errors) if Path(review).exists() else {})
     entity_rows: list[Row] = []
     link_rows: list[Row] = []
     skipped: list[str] = []  # rows kept as they were (a conflict policy): said to the user
@@ -108,7 +117,9 @@ def plan_import(
             entity_rows += entities
             link_rows += links
     # Every error of every file and step is collected, and reported together at the end.
-    merged_entities, merged_links = merge_rows(old, entity_rows, link_rows, on_conflict, errors, skipped, notes)
+    merged_entities, merged_links = merge_rows(
+        old, entity_rows, link_rows, on_conflict, errors, skipped, notes, sheet_review
+    )
     total = len(merged_entities) + len(merged_links)
     if progress:
         progress(0, total)
@@ -119,6 +130,9 @@ def plan_import(
         raise ValidationFailed(errors + failed.errors) from None
     if errors:
         raise ValidationFailed(errors)
+    if sheet_review is not None and sheet_review.pending:
+        write_review(review, sheet_review.reviewed + sheet_review.pending)
+        raise ReviewPending(review, len(sheet_review.pending))
     if progress:
         progress(total, total)
     # Links as written: references resolved to ids; repeated links from the import are dropped.
@@ -140,6 +154,17 @@ def plan_import(
     out_entities = [{c: row.get(c) for c in ENTITY_COLUMNS} for row in merged_entities]
     new = Lists([Row("", 0, e, {}) for e in out_entities], [Row("", 0, r, {}) for r in out_links])
     return ImportPlan(old, new, out_entities, out_links, skipped, len(entity_rows) + len(link_rows), notes)
+
+
+class ReviewPending(KGError):
+    """Some steps of an import wait for a curator's decision in the review sheet; nothing was written."""
+
+    def __init__(self, sheet, count: int):
+        super().__init__(
+            f"{count} decision{'s' if count > 1 else ''} to review: written to {sheet}; nothing imported yet",
+            hint="mark each row's decision: accept, reject, or the id of the entity it is; then run the same command again",
+        )
+        self.sheet, self.count = sheet, count
 
 
 def check_workspace(data) -> Path:
@@ -172,7 +197,7 @@ def import_lists(files, data, *, dry_run: bool = False, wait: float = 0.0, progr
     that no other import's rows are lost (``wait``: how many seconds to wait
     for another writer, see :func:`loaders.lock.exclusive`); a dry run only reads.
     ``options`` are those of :func:`loaders.importer.plan_import` (kind, on_conflict, encoding,
-    sheet, source, max_bytes). Returns the ``summary``, the ``changes``, the ``skipped`` rows, the
+    sheet, source, max_bytes, review). Returns the ``summary``, the ``changes``, the ``skipped`` rows, the
     ``notes`` (rows read past, hosts created) and whether the lists were ``written``.
     """
     from contextlib import nullcontext

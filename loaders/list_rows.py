@@ -5,24 +5,27 @@
 >>> errors = []
 >>> entities, links = to_list_rows([record], default_kind=None, source="a survey", errors=errors)
 >>> entities[0].values, [(link.get("subject"), link.get("object")) for link in links], errors
-({'name_zh': '甲 平台', 'kind': 'Platform', 'note': 'curated: a survey', '_note_from_source': 'yes'}, [('甲 平台', '乙'), ('甲 平台', '丙')], [])
+({'name_zh': '甲 平台', 'kind': 'Platform', 'note': 'curated: a survey', '_note_from_source': 'yes', 'derived_from': 'a.csv:2'}, [('甲 平台', '乙'), ('甲 平台', '丙')], [])
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from kg.errors import EntityListError
+from kg.errors import EntityListError, row_reference
 from kg.lists.records import Row
 from kg.vocab.schema import ALIAS_SEPARATOR
 from loaders.columns import canonical_column, kind_of, link_of
 from loaders.delimited import MAX_FIELD
 from loaders.layout import NOTED_COLUMNS, is_row_number
 
-__all__ = ["to_list_rows", "FROM_SOURCE"]
+__all__ = ["to_list_rows", "FROM_SOURCE", "NO_PROVENANCE", "no_provenance"]
 
 #: Marks a row whose note is the --source text (not a column of the file); never written.
 FROM_SOURCE = "_note_from_source"
+#: Marks a row with neither a quote nor a note (the column to point at); never written.
+NO_PROVENANCE = "_no_provenance"
 
 #: What separates the items of a list in one cell: '|', ';' and their full-width forms.
 _ITEM_SEPARATORS = re.compile(r"[|｜;；]")
@@ -104,6 +107,7 @@ def to_list_rows(
         )
     entity_rows, link_rows = [], []
     for record in records:
+        derived_from = row_reference(Path(record.file).name, record.line)
         positions = {mapping[name]: pos for name, pos in record.columns.items() if name in mapping}
         values = {mapping[name]: value.strip() for name, value in record.values.items() if name in mapping}
         for key in ("name_zh", "name_en", "aliases"):
@@ -140,6 +144,7 @@ def to_list_rows(
         if is_link_table:
             predicate = values.get("predicate", "")
             values["predicate"] = link_of(predicate) or predicate
+            values["derived_from"] = values.get("derived_from") or derived_from
             link_rows.append(Row(record.file, record.line, values, positions))
             continue
         kind = values.get("kind") or default_kind or ""
@@ -147,16 +152,10 @@ def to_list_rows(
         if "kind" not in positions:
             positions["kind"] = 0
         if not values.get("note") and not values.get("quote"):
-            errors.append(
-                EntityListError(
-                    record.file,
-                    record.line,
-                    positions.get("note") or positions.get("name_zh") or 0,
-                    "no provenance: neither a quote of the plan nor a note",
-                    hint="add a note column (来源 / note), or pass --source 'where the list comes from'",
-                )
-            )
-            values["note"] = "curated: —"  # said once: the checks need not say it again
+            # Needed by a new entity or link only (loaders.merge): a row for an entity of the lists
+            # that changes nothing, or is skipped, needs none.
+            values[NO_PROVENANCE] = str(positions.get("note") or positions.get("name_zh") or 0)
+        values["derived_from"] = values.get("derived_from") or derived_from  # kept by new entities (loaders.merge)
         entity_rows.append(Row(record.file, record.line, values, positions))
         reference = values.get("id") or values.get("name_zh", "")
         for column, link in links.items():
@@ -167,7 +166,10 @@ def to_list_rows(
                         "predicate": link,
                         "object": _clean_name(target),
                         "note": values.get("note", ""),
+                        "derived_from": derived_from,
                     }
+                    if NO_PROVENANCE in values:
+                        link_values[NO_PROVENANCE] = values[NO_PROVENANCE]
                     link_positions = {
                         "subject": positions.get("id", positions.get("name_zh", 0)),
                         "predicate": record.columns[column],
@@ -175,3 +177,14 @@ def to_list_rows(
                     }
                     link_rows.append(Row(record.file, record.line, link_values, link_positions))
     return entity_rows, link_rows
+
+
+def no_provenance(row: Row) -> EntityListError:
+    """The error of a row that makes a new entity or link with neither a quote nor a note."""
+    return EntityListError(
+        row.file,
+        row.line,
+        int(row.get(NO_PROVENANCE) or 0),
+        "no provenance: neither a quote of the plan nor a note",
+        hint="add a note column (来源 / note), or pass --source 'where the list comes from'",
+    )

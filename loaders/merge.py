@@ -21,13 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kg.errors import EntityListError
+from kg.errors import EntityListError, row_reference
 from kg.lists.names import normalise
 from kg.lists.records import Lists, Row
 from kg.vocab.schema import ALIAS_SEPARATOR, ENTITY_COLUMNS
-from loaders.hosts import HOST_LINKS, NearNames, kind_from_name
+from loaders.hosts import HOST_LINKS, TIANJIN_DISTRICTS, NearNames, kind_from_name
 from loaders.ids import new_id
-from loaders.list_rows import FROM_SOURCE
+from loaders.list_rows import FROM_SOURCE, NO_PROVENANCE, no_provenance
+from loaders.review import Review
 
 __all__ = ["merge_rows"]
 
@@ -40,15 +41,18 @@ def merge_rows(
     errors: list,
     skipped: list,
     notes: list | None = None,
+    review: Review | None = None,
 ) -> tuple[list[Row], list[Row]]:
     """The merged entity rows and link rows; conflicts go to ``errors`` or (skipped) to ``skipped``.
-    A host the links name that no entity is (:mod:`loaders.hosts`) is added, and said in ``notes``."""
+    A host the links name that no entity is (:mod:`loaders.hosts`) is added, and said in ``notes``;
+    with a ``review``, as the curator decided (:mod:`loaders.review`)."""
     by_id = {row.get("id"): row for row in old.entities}
     by_name = _rows_by_name(old.entities)
     merged = {row.get("id"): row for row in old.entities}
     seen_ids: dict[str, Row] = {}
     seen_names: dict[str, Row] = {}
     taken = set(by_id)
+    refused: set[tuple[str, int]] = set()  # rows already reported: their links are not reported again
     for row in imported:
         values = dict(row.values)
         name_key = normalise(values.get("name_zh", ""))
@@ -107,6 +111,10 @@ def merge_rows(
         seen_names[name_key] = row
         if existing is None:
             values.pop(FROM_SOURCE, None)
+            if values.pop(NO_PROVENANCE, None) is not None:
+                errors.append(no_provenance(row))
+                refused.add((row.file, row.line))
+                continue
             if not values.get("id"):
                 values["id"] = new_id(values.get("name_zh", ""), values.get("name_en", ""), taken)
                 if not values["id"]:
@@ -127,6 +135,8 @@ def merge_rows(
         entity_id = existing.get("id")
         seen_ids[entity_id] = row
         values["id"] = entity_id
+        values.pop("derived_from", None)  # an entity keeps where it first came from
+        values.pop(NO_PROVENANCE, None)  # it keeps its own provenance
         if values.pop(FROM_SOURCE, None) and existing.get("quote"):
             values.pop("note", None)  # --source is for rows without provenance, never for what the plan quotes
         changes = {
@@ -146,14 +156,22 @@ def merge_rows(
             updated["quote_start"] = values.get("quote_start", "")
         merged[entity_id] = Row(row.file, row.line, updated, row.columns)
     entities = list(merged.values())
-    entities += _new_hosts(imported_links, entities, taken, errors, notes if notes is not None else [])
+    hosts, imported_links = _new_hosts(
+        imported_links, entities, taken, errors, notes if notes is not None else [], review
+    )
+    entities += hosts
+    imported_links = [link for link in imported_links if (link.file, link.line) not in refused]
     return entities, _merge_links(old.links, imported_links, entities, on_conflict, errors, skipped)
 
 
-def _new_hosts(links: list[Row], entities: list[Row], taken: set, errors: list, notes: list) -> list[Row]:
+def _new_hosts(
+    links: list[Row], entities: list[Row], taken: set, errors: list, notes: list, review: Review | None
+) -> tuple[list[Row], list[Row]]:
     """Entities for the hosts that imported links name and no entity is, of the kind their names
-    say; a name close to an entity's (a short form, a bracket variant, a character or two apart)
-    is refused with the entity it may be, never merged nor created on its own."""
+    say (and for Tianjin's districts a ``所在区`` names), and the links kept. A name close to an
+    entity's (a short form, a bracket variant, a character or two apart) is refused with the entity
+    it may be, never merged nor created on its own; with a ``review``, each such step waits for
+    the curator's decision (:mod:`loaders.review`)."""
     resolve = _resolver(entities)
     ids = {row.get("id") for row in entities}
     names = {}
@@ -163,13 +181,54 @@ def _new_hosts(links: list[Row], entities: list[Row], taken: set, errors: list, 
                 names.setdefault(name, row.get("id"))
     near_names = NearNames(names)
     made: dict[str, Row] = {}
+    decided: dict[str, tuple] = {}
+    kept = []
     for link in links:
         target = link.get("object") or ""
-        if link.get("predicate") not in HOST_LINKS or not target or resolve(target) in ids:
+        district = link.get("predicate") == "locatedIn" and target in TIANJIN_DISTRICTS
+        if (link.get("predicate") not in HOST_LINKS and not district) or not target or resolve(target) in ids:
+            kept.append(link)
             continue
-        if normalise(target) in made:
+        key = normalise(target)
+        if key in decided:
+            if decided[key] and decided[key][0] == "use":
+                link.values["object"] = decided[key][1]
+            if decided[key] and decided[key][0] != "drop":
+                kept.append(link)
             continue
         near = near_names.close_to(target)
+        kind = "District" if district else kind_from_name(target)
+        made_id = new_id(target, TIANJIN_DISTRICTS.get(target, ""), taken)
+        if review is not None:
+            step = review.decide(target, kind, made_id, near, row_reference(link.file, link.line))
+            decided[key] = step
+            if step is None:
+                continue
+            if step[0] == "drop":
+                notes.append(f"{row_reference(link.file, link.line)}: '{target}' left out, as reviewed, with its links")
+                continue
+            if step[0] == "use":
+                if step[1] not in ids:
+                    errors.append(
+                        review.error(
+                            target, f"'{step[1]}' is no entity of the lists", "write an existing id, accept or reject"
+                        )
+                    )
+                    continue
+                link.values["object"] = step[1]
+                kept.append(link)
+                continue
+            kind, made_id = step[1], step[2]
+            if made_id in taken and made_id not in {row.get("id") for row in made.values()}:
+                errors.append(
+                    review.error(
+                        target,
+                        f"the id '{made_id}' is taken",
+                        "write another id, or write the id itself as the decision to link to that entity",
+                    )
+                )
+                continue
+            near = None
         if near is not None:
             errors.append(
                 EntityListError(
@@ -177,16 +236,27 @@ def _new_hosts(links: list[Row], entities: list[Row], taken: set, errors: list, 
                     link.line,
                     link.column("object"),
                     f"'{target}' is no entity of the lists, and close to '{near[0]}' ({near[1]})",
-                    hint=f"write '{near[0]}' or its id if it is that one; if not, give '{target}' a row of its own",
+                    hint=f"write '{near[0]}' or its id if it is that one; if not, give '{target}' a row of its own "
+                    "(or decide in a review sheet: --review review.csv)",
                 )
             )
             continue
-        kind = kind_from_name(target)
-        values = {"id": new_id(target, "", taken), "kind": kind, "name_zh": target, "note": link.get("note") or ""}
+        values = {
+            "id": made_id,
+            "kind": kind,
+            "name_zh": target,
+            "note": link.get("note") or "",
+            "derived_from": link.get("derived_from") or "",
+        }
+        if district:
+            values.update(name_en=TIANJIN_DISTRICTS[target], region="tianjin")
         taken.add(values["id"])
-        made[normalise(target)] = Row(link.file, link.line, values, {})
-        notes.append(f"{link.file}:{link.line}: '{target}' is no entity of the lists: added as {kind} '{values['id']}'")
-    return list(made.values())
+        made[key] = Row(link.file, link.line, values, {})
+        kept.append(link)
+        notes.append(
+            f"{row_reference(link.file, link.line)}: '{target}' is no entity of the lists: added as {kind} '{values['id']}'"
+        )
+    return list(made.values()), kept
 
 
 def _rows_by_name(entities: list[Row]) -> dict[str, list[Row]]:
@@ -232,6 +302,10 @@ def _merge_links(
             continue  # the same link twice in the import: once is enough
         seen[k] = row
         existing = merged.get(k)
+        if NO_PROVENANCE in row.values:
+            if existing is None:
+                errors.append(no_provenance(row))  # a new link needs it; one that is there keeps its own
+            continue
         if existing is None:
             merged[k] = row
             order.append(k)

@@ -211,3 +211,63 @@ def test_a_sheet_with_two_name_columns_or_none_is_refused_with_what_was_found(ru
     result = runner.invoke(main, ["import", str(none), "--data", str(workspace), "--source", "s"])
     assert result.exit_code == 1
     assert "no column for the name (名称 / name_zh) among '单位', '类型'" in result.stderr
+
+
+def test_imported_rows_keep_their_file_sheet_and_row_in_rdf_and_in_the_property_graph(runner, workspace, tmp_path):
+    """PROV-O: a new entity and its links are tjp:importedFrom (a sub-property of prov:wasDerivedFrom)
+    the row of the list; an entity already in the lists keeps its own provenance."""
+    from kg.graph.mapping import node_of, rel_of
+    from kg.rdf.validate import checked
+    from loaders.csv_lists import read_workspace
+
+    book = bureau_workbook(tmp_path / "名单.xlsx")
+    args = ["import", str(book), "--data", str(workspace), "--kind", "重点实验室", "--source", "市科技局认定名单"]
+    assert runner.invoke(main, args).exit_code == 0
+    rows = {v["name_zh"]: v for v in entities_of(workspace).values()}
+    assert rows["天津市智能传感重点实验室"]["derived_from"] == "名单.xlsx:2023年!4:4"
+    assert rows["天津市海洋装备重点实验室"]["derived_from"] == "名单.xlsx:2023年!5:5"
+    assert rows["南开大学"]["derived_from"] == ""  # named by the list, but the plan's entity
+    sensing = rows["天津市智能传感重点实验室"]["id"]
+    out = tmp_path / "out"
+    assert runner.invoke(main, ["build", "--data", str(workspace), "-o", str(out)]).exit_code == 0
+    graph = Graph().parse(out / "plan.ttl")
+    found = graph.query(
+        """SELECT ?label ?list WHERE {
+             ?st rdf:subject ?e ; rdf:predicate tjp:reliesOn ; tjp:importedFrom ?row .
+             ?e tjp:importedFrom ?row . ?row a tjp:ListRow ; rdfs:label ?label ; dcterms:isPartOf/rdfs:label ?list . }""",
+        initNs={
+            "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+            "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+            "dcterms": "http://purl.org/dc/terms/",
+            "tjp": "https://w3id.org/tj-sti-plan/ontology#",
+        },
+    )
+    assert sorted((str(a), str(b)) for a, b in found) == [
+        ("名单.xlsx:2023年!4:4", "名单.xlsx:2023年"),
+        ("名单.xlsx:2023年!5:5", "名单.xlsx:2023年"),
+    ]
+    model = checked(read_workspace(workspace))
+    assert node_of(model.entities[sensing]).props["derived_from"] == "名单.xlsx:2023年!4:4"
+    relies = next(link for link in model.links if link.subject == sensing and link.predicate == "reliesOn")
+    assert rel_of(relies).props["derived_from"] == "名单.xlsx:2023年!4:4"
+    assert "derived_from" not in node_of(model.entities["nankai-university"]).props
+
+
+def test_on_conflict_skip_skips_a_row_without_provenance_and_a_new_link_still_needs_it(runner, workspace, tmp_path):
+    """The row skip would skip is skipped, not failed; what a row adds still needs a quote or a note."""
+    source = tmp_path / "skip.csv"
+    source.write_text("名称,类型,英文名\n天津大学,企业,TJU University\n", encoding="utf-8")
+    before = (workspace / "entities.csv").read_bytes()
+    result = runner.invoke(main, ["import", str(source), "--data", str(workspace), "--on-conflict", "skip"])
+    assert result.exit_code == 0, result.output
+    assert f"skipped: {source}:2: kept 'tianjin-university' as it was (kind, name_en differ)" in result.stderr
+    assert (workspace / "entities.csv").read_bytes() == before
+    source.write_text("名称,类型,依托单位\n天津大学,大学,南开大学\n新实验室,实验室,南开大学\n", encoding="utf-8")
+    result = runner.invoke(main, ["import", str(source), "--data", str(workspace), "--on-conflict", "skip"])
+    assert result.exit_code == 1
+    message = "no provenance: neither a quote of the plan nor a note"
+    assert [line.split(": ", 1)[0] for line in result.stderr.splitlines() if message in line] == [
+        f"{source}:2:1",  # the new link of an entity of the lists
+        f"{source}:3:1",  # a new entity: said once, not again for its link
+    ]
+    assert (workspace / "entities.csv").read_bytes() == before

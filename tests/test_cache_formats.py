@@ -30,7 +30,7 @@ SNAPSHOT_CODE = (
     "loaders.bolt.state",
     "loaders.bolt.snapshot",
 )
-SNAPSHOT_DIGEST = "432a64aafa10ab973cefc4b85cbeff55"
+SNAPSHOT_DIGEST = "83ddcd38b28c4850c180fdf71a2686da"
 
 ONTOLOGY_CODE = ("kg.vocab.ontology",)
 ONTOLOGY_DIGEST = "e1b88810259e125c5ca90a770a37628e"

@@ -175,6 +175,7 @@ def view_data(
                     "section": rel.props.get("section"),
                     "quote": rel.props.get("quote"),
                     "note": rel.props.get("curation_note"),
+                    "derived_from": rel.props.get("derived_from"),
                 }
             )
         links.sort(key=lambda item: (item["direction"], item["type"], item["other"]))
@@ -193,6 +194,7 @@ def view_data(
             "section": props.get("section"),
             "quote": props.get("quote"),
             "note": props.get("curation_note") or props.get("editorial_note"),
+            "derived_from": props.get("derived_from"),
             "links": links,
             "domains": sorted(ids[r.end] for r in touching[uri] if r.start == uri and r.type == REL.FOCUSES_ON),
         }

@@ -139,11 +139,17 @@ def init(directory, force, wait):
     help="Where the list comes from: the curation note of rows that have neither a quote nor a note.",
 )
 @click.option(
+    "--review",
+    type=click.Path(dir_okay=False),
+    help="A review sheet (.csv or .xlsx): hosts to create and names close to an entity's wait for a "
+    "curator's decision there (written on the first run, applied on the next).",
+)
+@click.option(
     "--max-size", type=click.FloatRange(min=0.001), default=20.0, show_default=True, help="Largest file to read, in MB."
 )
 @wait_option
 @format_option(what="changes")
-def import_(files, data, kind, dry_run, on_conflict, encoding, sheet, source, max_size, wait, fmt):
+def import_(files, data, kind, dry_run, on_conflict, encoding, sheet, source, review, max_size, wait, fmt):
     """Merge entity lists (CSV, XLSX, JSON, JSON Lines, Turtle) into a workspace.
 
     Shows the changes (entities and links added and changed, field by field),
@@ -155,6 +161,10 @@ def import_(files, data, kind, dry_run, on_conflict, encoding, sheet, source, ma
     """
     from kg.lists.diff import is_empty
     from loaders.importer import describe, import_lists
+    from loaders.outputs import check_outputs
+
+    if review:
+        check_outputs(data, [review])
 
     with click.progressbar(length=1, label="Checking", file=progress_stream()) as bar:
 
@@ -173,6 +183,7 @@ def import_(files, data, kind, dry_run, on_conflict, encoding, sheet, source, ma
             encoding=encoding,
             sheet=sheet,
             source=source,
+            review=review,
             max_bytes=int(max_size * 1024 * 1024),
         )
     for note in result["notes"]:

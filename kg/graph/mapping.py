@@ -15,6 +15,7 @@ indicator values       ``unit``, ``baseline_value``, ``baseline_year``, ``target
 link ``tjp:locatedIn``  relationship ``LOCATED_IN`` (UPPER_SNAKE_CASE of the property)
 provenance             on the node or relationship it supports: ``section``, ``quote``,
                        ``quote_start``, ``quote_end``, ``curation_note``, ``editorial_note``
+``tjp:importedFrom``   ``derived_from``: the imported list's row, ``名单.xlsx:2023年!5`` (its ``rdfs:label``)
 =====================  ==========================================================
 
 Where it differs from n10s: labels are the whole class chain (n10s writes only
@@ -144,14 +145,17 @@ def node_of(entity: Entity) -> Node:
                 if f.companion:
                     _, name, text, type_name = f.companion
                     props[name] = TYPES[type_name].parse(text)
-    _provenance(props, entity.excerpt, entity.note)
+    _provenance(props, entity.excerpt, entity.note, entity.derived_from)
     return Node(uri, (RESOURCE_LABEL, *load_ontology().kinds[entity.kind].chain), props)
 
 
 def rel_of(link: Link) -> Rel:
     """The relationship of one checked link."""
     return Rel(
-        _BASE + link.subject, rel_type(link.predicate), _BASE + link.object, _provenance({}, link.excerpt, link.note)
+        _BASE + link.subject,
+        rel_type(link.predicate),
+        _BASE + link.object,
+        _provenance({}, link.excerpt, link.note, link.derived_from),
     )
 
 
@@ -159,7 +163,7 @@ def rel_of(link: Link) -> Rel:
 _BASE = ENTITY_BASE
 
 
-def _provenance(props: dict, excerpt: Excerpt | None, note: str) -> dict:
+def _provenance(props: dict, excerpt: Excerpt | None, note: str, derived_from: str = "") -> dict:
     """Add the provenance of a node or relationship to its properties."""
     if excerpt is not None:
         props["section"] = section_index().at(excerpt.start).label
@@ -168,6 +172,8 @@ def _provenance(props: dict, excerpt: Excerpt | None, note: str) -> dict:
         props["quote_end"] = excerpt.end
     if note:
         props["editorial_note" if excerpt is not None else "curation_note"] = note
+    if derived_from:
+        props["derived_from"] = derived_from
     return props
 
 
@@ -176,7 +182,7 @@ def _excerpt_of(graph, subject) -> Excerpt | None:
 
     from kg.vocab.terms import OA
 
-    excerpt = graph.value(subject, PROV.wasDerivedFrom)
+    excerpt = next((e for e in graph.objects(subject, PROV.wasDerivedFrom) if (e, OA.exact, None) in graph), None)
     if excerpt is None:
         return None
     start, end = graph.value(excerpt, OA.start).toPython(), graph.value(excerpt, OA.end).toPython()
@@ -193,6 +199,15 @@ def _note_of(graph, subject) -> str:
         if value is not None:
             return str(value)
     return ""
+
+
+def _derived_of(graph, subject) -> str:
+    from rdflib import RDFS
+
+    from kg.vocab.terms import TJP
+
+    row = graph.value(subject, TJP.importedFrom)
+    return str(graph.value(row, RDFS.label) or "") if row is not None else ""
 
 
 def graph_to_model(graph) -> Model:
@@ -227,6 +242,7 @@ def graph_to_model(graph) -> Model:
             aliases=tuple(sorted(str(a) for a in graph.objects(subject, SKOS.altLabel))),
             excerpt=_excerpt_of(graph, subject),
             note=_note_of(graph, subject),
+            derived_from=_derived_of(graph, subject),
             attrs=attrs,
         )
     for statement in sorted(graph.subjects(RDF.type, RDF.Statement)):
@@ -240,6 +256,7 @@ def graph_to_model(graph) -> Model:
                     object=ids[str(end)],
                     excerpt=_excerpt_of(graph, statement),
                     note=_note_of(graph, statement),
+                    derived_from=_derived_of(graph, statement),
                 )
             )
     return model
@@ -258,6 +275,7 @@ def to_model(pg: PropertyGraph) -> Model:
             aliases=tuple(p.get("aliases") or ()),
             excerpt=_excerpt(p),
             note=p.get("curation_note") or p.get("editorial_note") or "",
+            derived_from=p.get("derived_from", ""),
             attrs={f.column: _attribute_text(f, p[f.pg]) for f in ATTRIBUTES if f.pg and p.get(f.pg) is not None},
         )
     ids = {node.uri: node.props["id"] for node in pg.nodes.values()}
@@ -270,6 +288,7 @@ def to_model(pg: PropertyGraph) -> Model:
                 object=ids[rel.end],
                 excerpt=_excerpt(p),
                 note=p.get("curation_note") or p.get("editorial_note") or "",
+                derived_from=p.get("derived_from", ""),
             )
         )
     return model

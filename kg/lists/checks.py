@@ -146,6 +146,7 @@ class Checker:
             aliases=aliases,
             excerpt=excerpt or None,
             note=get("note", ""),
+            derived_from=get("derived_from", ""),
             attrs=attrs,
             row=row,
         )
@@ -370,7 +371,13 @@ class Checker:
         if not ok:
             return None
         return Link(
-            subject=subject, predicate=predicate, object=obj, excerpt=excerpt, note=values.get("note", ""), row=row
+            subject=subject,
+            predicate=predicate,
+            object=obj,
+            excerpt=excerpt,
+            note=values.get("note", ""),
+            derived_from=values.get("derived_from", ""),
+            row=row,
         )
 
     def fits(self, kind: str, expected: str) -> bool:

@@ -351,7 +351,13 @@ def _apply_links(index, checker, parse, header, removed, added, names, ids, foun
         excerpt = checker.excerpt(row)
         subject, predicate, obj = index.links[line]
         old_links[line] = Link(
-            subject=subject, predicate=predicate, object=obj, excerpt=excerpt or None, note=row.get("note"), row=row
+            subject=subject,
+            predicate=predicate,
+            object=obj,
+            excerpt=excerpt or None,
+            note=row.get("note"),
+            derived_from=row.get("derived_from"),
+            row=row,
         )
     # Each record's refs are filed again: whether a ref is a name or an id may have changed.
     folded: dict[str, str] = {}

@@ -79,6 +79,7 @@ class Entity:
     aliases: tuple[str, ...] = ()
     excerpt: Excerpt | None = None
     note: str = ""
+    derived_from: str = ""  # an imported row's file, sheet and row
     attrs: dict[str, str] = field(default_factory=dict)
     row: Row | None = field(default=None, compare=False, repr=False)
 
@@ -101,6 +102,7 @@ class Link:
     object: str
     excerpt: Excerpt | None = None
     note: str = ""
+    derived_from: str = ""
     row: Row | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -131,6 +133,7 @@ def entity_values(entity: Entity) -> dict[str, str]:
         "quote": excerpt.text if excerpt else "",
         "quote_start": str(excerpt.start) if excerpt else "",
         "note": entity.note,
+        "derived_from": entity.derived_from,
     }
     return {f.column: core[f.column] if f.role == "core" else entity.attrs.get(f.column, "") for f in ENTITY_FIELDS}
 
@@ -145,6 +148,7 @@ def link_values(link: Link) -> dict[str, str]:
         "quote": excerpt.text if excerpt else "",
         "quote_start": str(excerpt.start) if excerpt else "",
         "note": link.note,
+        "derived_from": link.derived_from,
     }
 
 

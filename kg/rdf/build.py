@@ -209,6 +209,46 @@ def _section_at(offset: int) -> URIRef:
     return section_iri(section_index().at(offset))
 
 
+def list_row_iri(derived_from: str) -> tuple[URIRef, URIRef, str] | None:
+    """The IRIs of an imported row and of its list, and the list's name, from ``derived_from``;
+    None for text of another form. An RFC 7111 ``#row=`` fragment on the list's IRI.
+
+    >>> row, listed, name = list_row_iri("名单.xlsx:2023年!5:5")
+    >>> str(row).rsplit("/", 2)[-2:], name
+    (['%E5%90%8D%E5%8D%95.xlsx', '2023%E5%B9%B4#row=5'], '名单.xlsx:2023年')
+    """
+    import re
+    from urllib.parse import quote
+
+    found = re.fullmatch(r"(?P<file>[^:]+):(?:(?P<sheet>[^!]+)!)?(?P<row>\d+)(?::\d+)?", derived_from)
+    if found is None:
+        return None
+    path = quote(found["file"], safe="")
+    name = found["file"]
+    if found["sheet"]:
+        path += "/" + quote(found["sheet"], safe="")
+        name += ":" + found["sheet"]
+    return TJ[f"list/{path}#row={found['row']}"], TJ[f"list/{path}"], name
+
+
+def _imported_lines(subject: str, derived_from: str, done: set) -> Iterator[str]:
+    iris = list_row_iri(derived_from) if derived_from else None
+    if iris is None:
+        return
+    row, listed, name = iris
+    yield _line(subject, TJP.importedFrom, f"<{row}>")
+    if row in done:
+        return
+    done.add(row)
+    yield _line(f"<{row}>", RDF.type, f"<{TJP.ListRow}>")
+    yield _line(f"<{row}>", RDFS.label, _text(derived_from))
+    yield _line(f"<{row}>", DCTERMS.isPartOf, f"<{listed}>")
+    if listed not in done:
+        done.add(listed)
+        yield _line(f"<{listed}>", RDF.type, f"<{PROV.Entity}>")
+        yield _line(f"<{listed}>", RDFS.label, _text(name))
+
+
 def _provenance_lines(subject: str, excerpt: Excerpt | None, note: str, done: set) -> Iterator[str]:
     if excerpt is not None:
         yield from _excerpt_lines(excerpt, done)
@@ -237,6 +277,7 @@ def _entity_lines(entity: Entity, done: set) -> Iterator[str]:
                 prop, _, text, type_name = f.companion
                 yield _line(iri, expand(prop), _literal(text, type_name))
     yield from _provenance_lines(iri, entity.excerpt, entity.note, done)
+    yield from _imported_lines(iri, entity.derived_from, done)
     scheme = _SCHEMES.get(entity.kind)
     if scheme is not None:
         yield _line(iri, SKOS.inScheme, f"<{scheme}>")
@@ -268,3 +309,4 @@ def _link_lines(link: Link, done: set) -> Iterator[str]:
     yield _line(statement, RDF.predicate, f"<{predicate}>")
     yield _line(statement, RDF.object, obj)
     yield from _provenance_lines(statement, link.excerpt, link.note, done)
+    yield from _imported_lines(statement, link.derived_from, done)

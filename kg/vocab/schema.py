@@ -251,6 +251,11 @@ ENTITY_FIELDS: tuple[Field, ...] = (
         label_zh="区域",
         hint="one of: beijing, tianjin, hebei, national, china, abroad",
     ),
+    Field(
+        "derived_from",
+        "Where an imported row came from, written by kg import: the list's file and row (名单.csv:5); in a workbook, Excel's reference of the row in its sheet (名单.xlsx:2023年!5:5).",
+        headers=("出处",),
+    ),
 )
 
 #: Columns of ``links.csv``, in file order.
@@ -267,6 +272,7 @@ LINK_FIELDS: tuple[Field, ...] = (
     Field(
         "note", "For a curated fact the plan does not state: its source ('curated: …'). Empty when there is a quote."
     ),
+    Field("derived_from", "Where an imported link came from: the list's file, sheet and row, as for entities."),
 )
 
 #: Every field by column (a link's quote, quote_start and note are the entity's).
@@ -286,6 +292,7 @@ PROVENANCE = {
     "quote_end": "int",
     "curation_note": "string",
     "editorial_note": "string",
+    "derived_from": "string",
 }
 
 #: The regions an entity can be in: code → (Chinese, English) name. The first three are Jing-Jin-Ji's,

@@ -40,7 +40,7 @@ __all__ = ["Snapshot", "snapshot_path", "read_snapshot", "write_snapshot", "fing
 #: Raised whenever the layout of a snapshot file changes, or the code that turns rows into checked
 #: entities, graph items and digests changes what it makes (a test guards that code): a snapshot of
 #: another format or package version is not used.
-FORMAT = 5
+FORMAT = 6
 _MODULUS = 1 << 128
 
 

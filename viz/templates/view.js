@@ -137,7 +137,8 @@
   const legendColour = {};
   data.legend.forEach(function (item) { legendColour[item.kind] = item.colour; });
 
-  function quoteBlock(section, quote, note) {
+  // The plan's words, or the curation note; and the row of an imported list it came from.
+  function quoteBlock(section, quote, note, derivedFrom) {
     const wrap = el("div");
     if (quote) {
       if (section) wrap.appendChild(el("div", section, "section"));
@@ -145,6 +146,7 @@
     } else if (note) {
       wrap.appendChild(el("div", note, "curated"));
     }
+    if (derivedFrom) wrap.appendChild(el("div", "导入自 imported from: " + derivedFrom, "imported"));
     return wrap;
   }
 
@@ -168,9 +170,9 @@
     row(["区域", "region"], d.region);
     Object.keys(d.attributes).forEach(function (key) { row(key, d.attributes[key]); });
     panel.appendChild(dl);
-    if (d.quote || d.note) {
+    if (d.quote || d.note || d.derived_from) {
       panel.appendChild(bi("h3", "规划原文", "In the plan"));
-      panel.appendChild(quoteBlock(d.section, d.quote, d.note));
+      panel.appendChild(quoteBlock(d.section, d.quote, d.note, d.derived_from));
     }
     if (d.links.length) {
       panel.appendChild(bi("h3", "关联 (" + d.links.length + ")", "Links (" + d.links.length + ")"));
@@ -183,7 +185,7 @@
         head.className = "link";
         head.addEventListener("click", function () { select(link.other); });
         item.appendChild(head);
-        item.appendChild(quoteBlock(link.section, link.quote, link.note));
+        item.appendChild(quoteBlock(link.section, link.quote, link.note, link.derived_from));
         list.appendChild(item);
       });
       panel.appendChild(list);
