@@ -31,7 +31,7 @@ def test_domains_are_fields_not_chapter_headings(plan_model):
     # The analysis ranks the heading among the central domains; the briefing does not.
     assert "着力推动关键核心技术攻关" in {r["entity"] for r in brief["analysis"]["centrality"]}
     central = {r["entity"] for r in brief["central"]}
-    assert "着力推动关键核心技术攻关" not in central and "北辰京津医药谷" in central
+    assert "着力推动关键核心技术攻关" not in central and "滨海新区" in central
 
 
 def test_the_page_prints_and_says_it_in_chinese(plan_model, tmp_path, browser):

@@ -30,7 +30,7 @@ SNAPSHOT_CODE = (
     "loaders.bolt.state",
     "loaders.bolt.snapshot",
 )
-SNAPSHOT_DIGEST = "83ddcd38b28c4850c180fdf71a2686da"
+SNAPSHOT_DIGEST = "6d87e05e44541b668c3928219b120e5c"
 
 ONTOLOGY_CODE = ("kg.vocab.ontology",)
 ONTOLOGY_DIGEST = "e1b88810259e125c5ca90a770a37628e"

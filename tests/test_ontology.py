@@ -76,7 +76,9 @@ def test_kinds_and_links():
     assert set(onto.links) == {
         "locatedIn", "partOf", "reliesOn", "drawsOn", "coreArea", "partnersWith",
         "jointlyBuiltWith", "focusesOn", "broader", "subOrganizationOf", "serves",
+        "related", "advances", "ledBy", "attracts", "participatesIn", "basedOn",
     }  # fmt: skip
+    assert onto.is_a("IndustrialCluster", "Place") and not onto.is_a("IndustrialCluster", "Park")
     assert onto.is_a("LandmarkZone", "Place")
     assert not onto.is_a("TechnologyDomain", "Place")
     assert onto.is_a("University", "http://www.w3.org/ns/org#Organization")

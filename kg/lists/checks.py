@@ -26,7 +26,7 @@ from kg.lists.names import invisible_characters, normalise
 from kg.lists.records import Entity, Excerpt, Link, Lists, Model, Row, paused_gc
 from kg.lists.source import plan_text
 from kg.vocab.ontology import Ontology, load_ontology
-from kg.vocab.schema import ALIAS_SEPARATOR, ATTRIBUTES
+from kg.vocab.schema import ALIAS_SEPARATOR, AT_LEAST_ONE, ATTRIBUTES, FIELDS
 
 __all__ = ["check", "Checker", "ID_PATTERN"]
 
@@ -180,6 +180,14 @@ class Checker:
                     self.error(row, f.column, f"{f.column} '{value}' is not {value_type.what}", hint)
             if value:
                 attrs[f.column] = value
+        for root, columns in AT_LEAST_ONE.items():
+            if kind in self.onto.kinds and root in self.onto.kinds[kind].chain and not any(c in attrs for c in columns):
+                self.error(
+                    row,
+                    columns[0],
+                    f"{self.a(kind)} needs {' or '.join(columns)}, or both",
+                    FIELDS[columns[0]].hint or None,
+                )
         return attrs
 
     def applies(self, f, kind: str) -> bool:

@@ -300,9 +300,9 @@ def _link_lines(link: Link, done: set) -> Iterator[str]:
     subject, obj = f"<{entity_iri(link.subject)}>", f"<{entity_iri(link.object)}>"
     predicate = link_iri(link.predicate)
     yield _line(subject, predicate, obj)
-    if link.predicate == "broader":
+    if link.predicate in ("broader", "related"):
         # Written for generic SKOS tools, which do not read sub-properties.
-        yield _line(subject, SKOS.broader, obj)
+        yield _line(subject, SKOS.broader if link.predicate == "broader" else SKOS.related, obj)
     statement = f"<{statement_iri(link)}>"
     yield f"{statement} {_TYPE} <{RDF.Statement}> .\n"
     yield _line(statement, RDF.subject, subject)

@@ -38,6 +38,7 @@ __all__ = [
     "LINK_FIELDS",
     "FIELDS",
     "ATTRIBUTES",
+    "AT_LEAST_ONE",
     "ENTITY_COLUMNS",
     "LINK_COLUMNS",
     "REQUIRED_ENTITY_COLUMNS",
@@ -218,12 +219,11 @@ ENTITY_FIELDS: tuple[Field, ...] = (
     ),
     _attribute(
         "value_2020",
-        "Indicators only: the 2020 baseline value.",
+        "Indicators only: the 2020 baseline value (empty for a target the plan sets in its prose without one).",
         type="decimal",
         rdf="tjp:baselineValue",
         pg="baseline_value",
         kinds=("Indicator",),
-        required=True,
         companion=("tjp:baselineYear", "baseline_year", "2020", "year"),
         headers=("2020", "2020年", "基数"),
         label_zh="2020年基数",
@@ -231,12 +231,11 @@ ENTITY_FIELDS: tuple[Field, ...] = (
     ),
     _attribute(
         "value_2025",
-        "Indicators only: the 2025 target value.",
+        "Indicators only: the 2025 target value (empty for a 2020 fact the plan sets no target for).",
         type="decimal",
         rdf="tjp:targetValue",
         pg="target_value",
         kinds=("Indicator",),
-        required=True,
         companion=("tjp:targetYear", "target_year", "2025", "year"),
         headers=("2025", "2025年", "目标"),
         label_zh="2025年目标",
@@ -274,6 +273,9 @@ LINK_FIELDS: tuple[Field, ...] = (
     ),
     Field("derived_from", "Where an imported link came from: the list's file, sheet and row, as for entities."),
 )
+
+#: Fields of which a kind needs at least one filled: an indicator has a 2020 value, a 2025 target, or both.
+AT_LEAST_ONE: dict[str, tuple[str, ...]] = {"Indicator": ("value_2020", "value_2025")}
 
 #: Every field by column (a link's quote, quote_start and note are the entity's).
 FIELDS: dict[str, Field] = {f.column: f for f in (*LINK_FIELDS, *ENTITY_FIELDS)}
