@@ -207,7 +207,8 @@ def test_ad_hoc_sparql(runner):
         main,
         [
             "sparql",
-            "SELECT (COUNT(*) AS ?n) WHERE { ?e a <https://w3id.org/tj-sti-plan/ontology#Indicator> }",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?e a <https://w3id.org/tj-sti-plan/ontology#Indicator> ; "
+            '<http://www.w3.org/2004/02/skos/core#notation> ?t . FILTER(STRSTARTS(?t, "表1")) }',  # table 1's
             "--format",
             "csv",
         ],
