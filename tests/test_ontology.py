@@ -76,7 +76,7 @@ def test_kinds_and_links():
     assert set(onto.links) == {
         "locatedIn", "partOf", "reliesOn", "drawsOn", "coreArea", "partnersWith",
         "jointlyBuiltWith", "focusesOn", "broader", "subOrganizationOf", "serves",
-        "related", "advances", "ledBy", "attracts", "participatesIn", "basedOn",
+        "related", "advances", "ledBy", "attracts", "participatesIn", "basedOn", "positionedAs",
     }  # fmt: skip
     assert onto.is_a("IndustrialCluster", "Place") and not onto.is_a("IndustrialCluster", "Park")
     assert onto.is_a("LandmarkZone", "Place")

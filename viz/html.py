@@ -50,6 +50,7 @@ STYLE = {
     "Indicator": ("#8c564b", "star"),
     "ResearchDirection": ("#d16ba5", "triangleDown"),
     "Programme": ("#e8871e", "hexagon"),
+    "Positioning": ("#17a2b8", "box"),
 }
 _PLACE_SHADES = {
     "Region": "#145a20",
@@ -59,7 +60,16 @@ _PLACE_SHADES = {
     "FunctionalZone": "#4cb050",
     "Park": "#8fd18f",
 }
-_GLYPH = {"diamond": "◆", "square": "■", "dot": "●", "triangle": "▲", "star": "★", "triangleDown": "▼", "hexagon": "⬢"}
+_GLYPH = {
+    "diamond": "◆",
+    "square": "■",
+    "dot": "●",
+    "triangle": "▲",
+    "star": "★",
+    "triangleDown": "▼",
+    "hexagon": "⬢",
+    "box": "▬",
+}
 _CROSS = "#e0218a"
 #: The regions between which a link is drawn as a cross-region link.
 _JINGJINJI = {REGIONS[code][0] for code in JINGJINJI}
