@@ -205,6 +205,7 @@ def make_book(path: Path) -> dict:
     for number, (lab, host) in enumerate(zip(labs, row_hosts, strict=True), start=1):
         sheet.append([number, lab, host, rng.choice(DISTRICTS), rng.randint(2016, 2024)])
     sheet.append(["注：排名不分先后；依托单位均为首次认定的单位。"])
+    sheet.merge_cells(f"A{sheet.max_row}:E{sheet.max_row}")  # across the table, as bureaus write it
     book.save(path)
     return {"labs": labs, "hosts": hosts}
 

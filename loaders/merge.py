@@ -190,6 +190,9 @@ def _new_hosts(
             kept.append(link)
             continue
         key = normalise(target)
+        if key in made:  # a host named again: created once
+            kept.append(link)
+            continue
         if key in decided:
             if decided[key] and decided[key][0] == "use":
                 link.values["object"] = decided[key][1]

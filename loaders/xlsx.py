@@ -85,21 +85,10 @@ def _read_sheet(ws, label: str, notes: list | None):
     if top and notes is not None:
         notes.append(title_note(where, top, f"row {rows[top][0].row}"))
     header_at = rows[top][0].row
-    for merged in sorted(ws.merged_cells.ranges, key=str):
-        if merged.max_row <= header_at:
-            continue  # a title or a header spread over cells: its first cell holds the text
-        errors.append(
-            EntityListError(
-                where,
-                merged.min_row,
-                merged.min_col,
-                f"cells {merged.coord} are merged",
-                hint="unmerge them and fill every cell with its value",
-            )
-        )
+    merges = sorted(ws.merged_cells.ranges, key=str)
     header = ["" if c.value is None else str(c.value).strip() for c in rows[top]]
     columns = {name: i for i, name in enumerate(header, start=1) if name}
-    records = []
+    records, footnotes = [], set()
     for row in rows[top + 1 :]:
         values = {}
         for name, i in columns.items():
@@ -125,10 +114,23 @@ def _read_sheet(ws, label: str, notes: list | None):
         if not any(v.strip() for v in values.values()):
             continue
         if footnote(list(values.values())):
+            footnotes.add(row[0].row)
             if notes is not None:
                 notes.append(footnote_note(where, f"row {row[0].row}", list(values.values())))
             continue
         records.append(Row(where, row[0].row, values, columns))
+    for merged in merges:
+        if merged.max_row <= header_at or (merged.min_row == merged.max_row and merged.min_row in footnotes):
+            continue  # a title, a header or a footnote spread over cells: its first cell holds the text
+        errors.append(
+            EntityListError(
+                where,
+                merged.min_row,
+                merged.min_col,
+                f"cells {merged.coord} are merged",
+                hint="unmerge them and fill every cell with its value",
+            )
+        )
     return records, errors
 
 

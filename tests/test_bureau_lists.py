@@ -63,6 +63,7 @@ def bureau_workbook(path):
     sheet.append([1, "天津市智能传感重点实验室", "南开大学", "南开区", 2023])
     sheet.append([2, "天津市海洋装备重点实验室", "天津大学", "滨海新区", 2023])
     sheet.append(["注：排名不分先后"])
+    sheet.merge_cells("A6:E6")  # a footnote across the table, as bureaus write it
     book.save(path)
     return path
 
@@ -114,7 +115,8 @@ def test_a_host_not_in_the_lists_is_added_with_the_kind_its_name_says(runner, wo
         "中心名称,类型,依托单位,所在区\n"
         "天津市中医针灸临床医学研究中心,临床医学研究中心,天津中医药大学第一附属医院,西青区\n"
         "天津市车联网技术创新中心,技术创新中心,中汽数据有限公司,东丽区\n"
-        "天津市高端装备技术创新中心,技术创新中心,南开大学,东丽区\n",
+        "天津市高端装备技术创新中心,技术创新中心,南开大学,东丽区\n"
+        "天津市汽车数据技术创新中心,技术创新中心,中汽数据有限公司,东丽区\n",
         encoding="utf-8",
     )
     before = entities_of(workspace)
@@ -129,6 +131,9 @@ def test_a_host_not_in_the_lists_is_added_with_the_kind_its_name_says(runner, wo
         f"'中汽数据有限公司' is no entity of the lists: added as Enterprise '{added['中汽数据有限公司']['id']}'"
         in result.stderr
     )
+    # A host named on two rows is one entity, with its plain id, said once.
+    assert added["中汽数据有限公司"]["id"] == "zhong-qi-shu-ju-you-xian-gong-si"
+    assert result.stderr.count("'中汽数据有限公司' is no entity of the lists") == 1
     centre = next(v["id"] for v in added.values() if v["name_zh"] == "天津市车联网技术创新中心")
     assert (centre, "reliesOn", added["中汽数据有限公司"]["id"]) in links_of(workspace)
     assert runner.invoke(main, ["build", "--data", str(workspace), "-o", str(tmp_path / "out")]).exit_code == 0
