@@ -197,3 +197,20 @@ def test_the_reviewed_import_loads(runner, workspace, tmp_path, neo4j_env):
     )
     assert found.exit_code == 0, found.output
     assert found.stdout.splitlines() == ["row", "名单.xlsx:2024年!4:4"]
+
+
+def test_the_view_shows_the_row_an_entity_was_imported_from(runner, workspace, tmp_path, open_page):
+    book, review = workbook(tmp_path / "名单.xlsx"), tmp_path / "review.csv"
+    assert runner.invoke(main, import_args(book, workspace, review)).exit_code == 1
+    lines = review.read_text(encoding="utf-8-sig").splitlines()
+    review.write_text("\n".join([lines[0]] + ["accept" + line for line in lines[1:]]) + "\n", encoding="utf-8-sig")
+    assert runner.invoke(main, import_args(book, workspace, review)).exit_code == 0
+    hospital = "tian-jin-yi-ke-da-xue-zong-yi-yuan"
+    out = tmp_path / "hospital.html"
+    assert runner.invoke(main, ["viz", "--data", str(workspace), "--focus", hospital, "-o", str(out)]).exit_code == 0
+    page = open_page(out)
+    page.page.evaluate(f"window.kgView.select('{hospital}')")
+    details = page.page.inner_text("#details")
+    assert details.startswith("天津医科大学总医院")
+    assert "curated: 市科技局 2024年名单；批次：第一批" in details
+    assert details.count("导入自 imported from: 名单.xlsx:2024年!4:4") == 2  # the entity, and its link from the centre
