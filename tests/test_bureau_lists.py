@@ -276,3 +276,32 @@ def test_on_conflict_skip_skips_a_row_without_provenance_and_a_new_link_still_ne
         f"{source}:3:1",  # a new entity: said once, not again for its link
     ]
     assert (workspace / "entities.csv").read_bytes() == before
+
+
+def test_a_list_converted_to_gb18030_by_iconv_imports_with_its_hosts(runner, workspace, tmp_path):
+    """As a bureau's CSV reaches us from Chinese Windows: GB18030 bytes, made here by iconv (libc-bin)."""
+    import subprocess
+
+    utf8 = tmp_path / "utf8.csv"
+    utf8.write_text(
+        "序号,平台名称,类型,牵头单位,所属区,批次\n"
+        "1,天津市新型储能技术创新中心,技术创新中心,天津大学,津南区,第二批\n"
+        "2,天津市海洋牧场工程技术研究中心,工程研究中心,天津农学院,滨海新区,第二批\n",
+        encoding="utf-8",
+    )
+    gb = tmp_path / "名单.csv"
+    gb.write_bytes(
+        subprocess.run(["iconv", "-f", "UTF-8", "-t", "GB18030", str(utf8)], capture_output=True, check=True).stdout
+    )
+    assert gb.read_bytes() != utf8.read_bytes()
+    result = runner.invoke(main, ["import", str(gb), "--data", str(workspace), "--source", "市科技局 第二批"])
+    assert result.exit_code == 0, result.output
+    rows = {v["name_zh"]: v for v in entities_of(workspace).values()}
+    storage = rows["天津市新型储能技术创新中心"]
+    assert (storage["kind"], storage["note"]) == (
+        "TechnologyInnovationCenter",
+        "curated: 市科技局 第二批；批次：第二批",
+    )
+    assert rows["天津农学院"]["kind"] == "University"  # a host not in the lists, of the kind its name says
+    assert (storage["id"], "reliesOn", "tianjin-university") in links_of(workspace)
+    assert (storage["id"], "locatedIn", "jinnan-district") in links_of(workspace)
