@@ -37,20 +37,28 @@ def sparql_engine(data=None, store=None):
 
 
 def validate(data=None, *, shacl: bool | None = None) -> dict:
-    """Run every check; the ``entities`` and ``links`` counts, and whether the SHACL shapes ran."""
+    """Run every check; the ``entities`` and ``links`` counts, whether the SHACL shapes ran, and the
+    ``warnings`` a human must judge (:func:`kg.lists.judgement.judge`)."""
+    from kg.lists.judgement import judge
     from kg.rdf.validate import checked, shacl_runs
     from loaders.csv_lists import read_workspace
 
     model = checked(read_workspace(data), shacl=shacl)
-    return {"entities": len(model.entities), "links": len(model.links), "shacl": shacl_runs(model, shacl)}
+    return {
+        "entities": len(model.entities),
+        "links": len(model.links),
+        "shacl": shacl_runs(model, shacl),
+        "warnings": judge(model),
+    }
 
 
 @reporting_write_errors
 def build(data=None, *, output: str | Path, shacl: bool | None = None, store: str | Path | None = None) -> dict:
     """Check the lists and write plan.ttl, plan.nt and plan.jsonld into ``output`` (and an on-disk
     SPARQL store into ``store``); nothing is written when a check fails. Returns the counts of
-    ``entities``, ``links`` and ``triples``, the ``paths`` and the ``store``. An output that would
-    replace the lists read is refused (:func:`loaders.outputs.check_outputs`)."""
+    ``entities``, ``links`` and ``triples``, the ``paths``, the ``store`` and the ``warnings`` (which do not
+    stop it). An output that would replace the lists read is refused (:func:`loaders.outputs.check_outputs`)."""
+    from kg.lists.judgement import judge
     from kg.query.sparql import check_store_target, write_store
     from kg.rdf.build import triples
     from kg.rdf.serialize import write_rdf
@@ -62,7 +70,7 @@ def build(data=None, *, output: str | Path, shacl: bool | None = None, store: st
         check_outputs(data, [store])
         check_store_target(store)  # before anything is written
     model = checked(read_workspace(data), shacl=shacl)
-    done = {"entities": len(model.entities), "links": len(model.links)}
+    done = {"entities": len(model.entities), "links": len(model.links), "warnings": judge(model)}
     paths, done["triples"] = write_rdf(triples(model), output)
     del model  # the store is loaded from plan.nt
     done["paths"] = paths

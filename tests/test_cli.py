@@ -17,7 +17,7 @@ from tests.conftest import ROOT
 def test_build_writes_three_equivalent_serialisations(runner, tmp_path):
     result = runner.invoke(main, ["build", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"{len(list(_entities()))} entities, ")
+    assert result.stdout.startswith(f"{len(list(_entities()))} entities, ")  # warnings, if any, go to stderr
     graphs = {
         suffix: Graph().parse(tmp_path / f"plan.{suffix}", format=fmt)
         for suffix, fmt in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"))
@@ -63,8 +63,8 @@ def test_data_from_environment(runner, workspace, tmp_path):
 def test_validate(runner):
     result = runner.invoke(main, ["validate"])
     assert result.exit_code == 0
-    assert result.output.startswith("OK: ")
-    assert "pass every check and the SHACL shapes" in result.output
+    assert result.stdout.startswith("OK: ")  # warnings, if any, go to stderr
+    assert "pass every check and the SHACL shapes" in result.stdout
 
 
 def test_init_copies_lists_and_refuses_to_overwrite(runner, tmp_path):

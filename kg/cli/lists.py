@@ -24,6 +24,14 @@ def _written(counts: str, done: dict) -> str:
     return f"{counts}, {done['triples']} triples → " + ", ".join(str(p) for p in done["paths"])
 
 
+def _warned(done: dict) -> str:
+    """Print the warnings (to stderr, as errors are) and say how many there were: '' for none."""
+    for warning in done["warnings"]:
+        click.echo(str(warning), err=True)
+    count = len(done["warnings"])
+    return f"; {count} warning{'s' if count != 1 else ''} for a human to judge" if count else ""
+
+
 @click.command()
 @data_option
 @output_option(Path("out"), "Folder to write plan.ttl, plan.nt and plan.jsonld into.")
@@ -41,7 +49,8 @@ def build(data, output, shacl, store):
     from loaders.build import build as run
 
     done = run(data, output=output, shacl=shacl, store=store)
-    click.echo(_written(f"{done['entities']} entities, {done['links']} links", done))
+    warned = _warned(done)
+    click.echo(_written(f"{done['entities']} entities, {done['links']} links", done) + warned)
     if done["store"] is not None:
         click.echo(f"SPARQL store → {done['store']}")
 
@@ -55,7 +64,7 @@ def validate(data, shacl):
 
     done = run(data, shacl=shacl)
     shapes = "and the SHACL shapes" if done["shacl"] else "(SHACL not run)"
-    click.echo(f"OK: {done['entities']} entities and {done['links']} links pass every check {shapes}")
+    click.echo(f"OK: {done['entities']} entities and {done['links']} links pass every check {shapes}{_warned(done)}")
 
 
 @click.command()
