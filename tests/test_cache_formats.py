@@ -30,10 +30,10 @@ SNAPSHOT_CODE = (
     "loaders.bolt.state",
     "loaders.bolt.snapshot",
 )
-SNAPSHOT_DIGEST = "6d87e05e44541b668c3928219b120e5c"
+SNAPSHOT_DIGEST = "1ae05e83a867489f8ec9f870752acf5e"
 
 ONTOLOGY_CODE = ("kg.vocab.ontology",)
-ONTOLOGY_DIGEST = "e1b88810259e125c5ca90a770a37628e"
+ONTOLOGY_DIGEST = "349ea7d735cd30717dc61f83aa8e5071"
 
 
 def source_digest(names) -> str:

@@ -196,3 +196,33 @@ def test_good_rows_give_no_warning(runner, workspace, kind, name):
     for file, found in lines.items():
         for line in found:
             assert f"{workspace / file}:{line}:" not in result.stderr
+
+
+def test_a_region_that_differs_from_its_place_is_a_warning_at_the_region_cell(runner, workspace):
+    """What the README's column table says of `region`: kg validate says when it disagrees."""
+    region = list(ENTITY_COLUMNS).index("region") + 1
+    line = add_entity(
+        workspace,
+        id="misplaced-lab",
+        kind="Platform",
+        name_zh="错区实验室",
+        name_en="Lab",
+        note="curated: x",
+        region="hebei",
+    )
+    add_link(workspace, subject="misplaced-lab", predicate="locatedIn", object="binhai-new-area", note="curated: x")
+    assert warnings_at(runner, workspace, "entities.csv", line) == [
+        f"{workspace}/entities.csv:{line}:{region}: warning: '错区实验室' has region hebei, but is located in "
+        "'滨海新区', whose region is tianjin (correct the region of one of them, or the locatedIn link)"
+    ]
+    add_entity(
+        workspace,
+        id="national-lab",
+        kind="Platform",
+        name_zh="国家实验室甲",
+        name_en="N",
+        note="curated: x",
+        region="national",
+    )
+    add_link(workspace, subject="national-lab", predicate="locatedIn", object="binhai-new-area", note="curated: x")
+    assert warnings_at(runner, workspace, "entities.csv", line + 1) == []  # a national body may sit anywhere

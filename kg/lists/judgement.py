@@ -7,7 +7,8 @@ Errors stop a build (:mod:`kg.lists.checks`); these findings do not. Each is a
 - a link whose quote holds wording the ontology marks (``tjp:excludedWording`` on
   the link type) as not stating that type of link;
 - a Region whose name is not that of a province-level region, and a City whose
-  name ends with 城 rather than 市.
+  name ends with 城 rather than 市;
+- an entity whose region differs from that of a place it is located in.
 
 An alias that folds (:func:`kg.lists.names.normalise`) to another entity's name or
 alias is not judged here: the row checks already refuse it as an error.
@@ -24,13 +25,13 @@ from __future__ import annotations
 
 from kg.errors import EntityListError, KGError
 from kg.lists.records import Entity, Link, Model
-from kg.vocab.iris import ONTOLOGY_BASE
 from kg.vocab.ontology import Ontology, load_ontology
 
 __all__ = [
     "ListWarning",
     "judge",
     "isolated",
+    "region_doubts",
     "kind_doubt",
     "is_province_level_name",
     "excluded_wording",
@@ -103,6 +104,7 @@ def judge(model: Model, ontology: Ontology | None = None) -> list[ListWarning]:
     onto = ontology or load_ontology()
     warnings = isolated(model)
     warnings += [w for e in model.entities.values() if (w := kind_doubt(e)) is not None]
+    warnings += region_doubts(model)
     excluded = excluded_wording(onto)
     for link in model.links:
         warning = wording_doubt(link, excluded.get(link.predicate, ()), onto)
@@ -131,6 +133,34 @@ def isolated(model: Model) -> list[ListWarning]:
         for entity in model.entities.values()
         if entity.id not in linked and ISOLATED not in entity.note
     ]
+
+
+def region_doubts(model: Model) -> list[ListWarning]:
+    """An entity whose ``region`` differs from the region of a place it is located in (``national``
+    holds every other: 中国科学院 in Beijing, 上海 in 中国, are not doubted).
+
+    >>> from kg.lists.records import Entity, Link, Model
+    >>> lab = Entity(id="lab", kind="Platform", name_zh="甲", name_en="", attrs={"region": "hebei"})
+    >>> park = Entity(id="park", kind="Park", name_zh="乙", name_en="", attrs={"region": "tianjin"})
+    >>> [w.message for w in region_doubts(Model({"lab": lab, "park": park}, [Link(subject="lab", predicate="locatedIn", object="park")]))]
+    ["'甲' has region hebei, but is located in '乙', whose region is tianjin"]
+    """
+    found = []
+    for link in model.links:
+        if link.predicate != "locatedIn" or link.subject not in model.entities or link.object not in model.entities:
+            continue
+        entity, place = model.entities[link.subject], model.entities[link.object]
+        mine, theirs = entity.attrs.get("region"), place.attrs.get("region")
+        if mine and theirs and mine != theirs and "national" not in (mine, theirs):
+            found.append(
+                _at(
+                    entity,
+                    "region",
+                    f"'{entity.name_zh}' has region {mine}, but is located in '{place.name_zh}', whose region is {theirs}",
+                    "correct the region of one of them, or the locatedIn link",
+                )
+            )
+    return found
 
 
 def is_province_level_name(name: str) -> bool:
@@ -170,22 +200,13 @@ def kind_doubt(entity: Entity) -> ListWarning | None:
 
 
 def excluded_wording(ontology: Ontology) -> dict[str, tuple[str, ...]]:
-    """Each link type's ``tjp:excludedWording`` literals, read from the ontology's graph (types without
+    """Each link type's ``tjp:excludedWording`` literals, as the ontology declares them (types without
     any are left out).
 
     >>> "引进" in excluded_wording(load_ontology())["partnersWith"]
     True
     """
-    from rdflib import URIRef
-
-    graph = ontology.graph
-    prop = URIRef(ONTOLOGY_BASE + "excludedWording")
-    found = {}
-    for name, link_type in ontology.links.items():
-        words = sorted({str(w) for w in graph.objects(URIRef(link_type.iri), prop)} - {""})
-        if words:
-            found[name] = tuple(words)
-    return found
+    return {name: link_type.excluded for name, link_type in ontology.links.items() if link_type.excluded}
 
 
 def wording_doubt(link: Link, words: tuple[str, ...], ontology: Ontology) -> ListWarning | None:

@@ -41,7 +41,7 @@ __all__ = [
 
 #: The version of the cached form of the ontology (:meth:`Ontology.as_data`): raise it whenever
 #: that form, or what is read into it, changes (a test fails until it is raised).
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ class LinkType:
     range: str | None
     label_zh: str
     label_en: str
+    excluded: tuple[str, ...] = ()  # tjp:excludedWording: wording that usually states another link
 
 
 class Ontology:
@@ -117,7 +118,8 @@ class Ontology:
         for prop in sorted(graph.subjects(RDFS.subPropertyOf, URIRef(ONTOLOGY_BASE + "linkedTo"))):
             name = _local(prop)
             domain, range_ = graph.value(prop, RDFS.domain), graph.value(prop, RDFS.range)
-            links[name] = LinkType(name, str(prop), kind_name(domain), kind_name(range_), *labels(prop))
+            excluded = tuple(sorted({str(w) for w in graph.objects(prop, URIRef(ONTOLOGY_BASE + "excludedWording"))}))
+            links[name] = LinkType(name, str(prop), kind_name(domain), kind_name(range_), *labels(prop), excluded)
         terms = sorted(
             _local(term)
             for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
@@ -139,7 +141,11 @@ class Ontology:
     @classmethod
     def from_data(cls, data: tuple) -> Ontology:
         kinds, links, terms = data
-        return cls({k[0]: Kind(*k) for k in kinds}, {link[0]: LinkType(*link) for link in links}, tuple(terms))
+        return cls(
+            {k[0]: Kind(*k) for k in kinds},
+            {link[0]: LinkType(*link[:-1], tuple(link[-1])) for link in links},
+            tuple(terms),
+        )
 
     @cached_property
     def graph(self):

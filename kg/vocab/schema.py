@@ -195,7 +195,7 @@ ENTITY_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "note",
-        "For a curated entity the plan does not name: why it is there ('curated: …'). Empty when there is a quote.",
+        "For a curated entity the plan does not name: why it is there ('curated: …'). For an entity with no link: why, after 'isolated:' ('isolated: the plan names it without a partner'); otherwise kg validate warns that it has no link.",
         headers=("source", "备注", "来源", "说明"),
     ),
     _attribute(
