@@ -2,4 +2,4 @@
 MATCH (h:ResearchDirection)
 OPTIONAL MATCH (h)-[:FOCUSES_ON]->(d:TechnologyDomain)
 RETURN h.notation AS notation, h.name_zh AS direction, d.name_zh AS domain
-ORDER BY notation, domain
+ORDER BY notation IS NULL, notation, direction, domain

@@ -489,3 +489,39 @@ def test_sparql_tables_show_prefixed_iris_and_languages(runner):
         "n": "Tianjin",
         "k": "https://w3id.org/tj-sti-plan/ontology#Region",
     }
+
+
+def test_sparql_and_cypher_agree_on_a_chinese_only_imported_list(loaded, plan_graph, runner, workspace, tmp_path):
+    """Rows a bureau's list brings (Chinese only, no notation, no quote) are answered alike by both engines."""
+    from kg.rdf.build import build_graph
+    from kg.rdf.validate import checked
+    from loaders.csv_lists import read_workspace
+
+    source = tmp_path / "list.csv"
+    source.write_text(
+        "名称,类型,所在区,依托单位\n"
+        "天津市新型标志区甲,创新标志区,滨海新区,\n"
+        "新型京津协同创新中心乙,京津冀协同创新中心,武清区,天津大学\n"
+        "新型科技行动计划丙,计划,,\n",
+        encoding="utf-8",
+    )
+    assert runner.invoke(main, ["import", str(source), "--data", str(workspace), "--source", "x"]).exit_code == 0
+    graph = build_graph(checked(read_workspace(workspace)))
+    engine = SparqlEngine(graph)
+    load(to_property_graph(graph), loaded)
+    try:
+        for query_id, params in (
+            ("programmes", {}),
+            ("landmark-zones", {}),
+            ("collaboration-centres", {}),
+            ("located-in", {"place": "滨海新区"}),
+            ("search", {"text": "新型"}),
+        ):
+            query = catalogue()[query_id]
+            _, sparql_rows = engine.select(*prepare(query, "sparql", params, engine.lookup, engine.names_containing))
+            with ReadSession(loaded) as session:
+                _, cypher_rows = session.select(*prepare(query, "cypher", params, session.lookup))
+            assert answer_set(sparql_rows) == answer_set(cypher_rows), query_id
+            assert any("新型" in str(value) for row in sparql_rows for value in row.values()), query_id
+    finally:
+        load(to_property_graph(plan_graph), loaded)  # the module's other tests read the plan
