@@ -171,69 +171,73 @@ def _new_hosts(
     say (and for Tianjin's districts a ``所在区`` names), and the links kept. A name close to an
     entity's (a short form, a bracket variant, a character or two apart) is refused with the entity
     it may be, never merged nor created on its own; with a ``review``, each such step waits for
-    the curator's decision (:mod:`loaders.review`)."""
-    resolve = _resolver(entities)
-    ids = {row.get("id") for row in entities}
-    names = {}
-    for row in entities:
-        for name in (row.get("name_zh"), *(row.get("aliases") or "").split(ALIAS_SEPARATOR)):
-            if name:
-                names.setdefault(name, row.get("id"))
-    near_names = NearNames(names)
-    made: dict[str, Row] = {}
-    decided: dict[str, tuple] = {}
+    the curator's decision (:mod:`loaders.review`). Each name is decided once, on the first row
+    naming it; its other rows follow."""
+    hosts = _Hosts(entities, taken, errors, notes, review)
     kept = []
     for link in links:
         target = link.get("object") or ""
         district = link.get("predicate") == "locatedIn" and target in TIANJIN_DISTRICTS
-        if (link.get("predicate") not in HOST_LINKS and not district) or not target or resolve(target) in ids:
+        if (link.get("predicate") not in HOST_LINKS and not district) or not target or hosts.known(target):
             kept.append(link)
             continue
         key = normalise(target)
-        if key in made:  # a host named again: created once
+        if key not in hosts.outcome:
+            hosts.outcome[key] = hosts.decide(link, target, district)
+        step = hosts.outcome[key]
+        if step[0] == "use":
+            link.values["object"] = step[1]
+        if step[0] in ("use", "made"):
             kept.append(link)
-            continue
-        if key in decided:
-            if decided[key] and decided[key][0] == "use":
-                link.values["object"] = decided[key][1]
-            if decided[key] and decided[key][0] != "drop":
-                kept.append(link)
-            continue
-        near = near_names.close_to(target)
+        # "drop", "refused" (said once) and "pending" (in the review sheet): the link is left out
+    return list(hosts.made.values()), kept
+
+
+class _Hosts:
+    """What becomes of each host name the imported links give: ``made`` (a new entity), ``use``
+    (an entity of the lists), ``drop``, ``refused`` (an error said) or ``pending`` (to review)."""
+
+    def __init__(self, entities: list[Row], taken: set, errors: list, notes: list, review: Review | None):
+        self.resolve = _resolver(entities)
+        self.ids = {row.get("id") for row in entities}
+        names = {}
+        for row in entities:
+            for name in (row.get("name_zh"), *(row.get("aliases") or "").split(ALIAS_SEPARATOR)):
+                if name:
+                    names.setdefault(name, row.get("id"))
+        self.near_names = NearNames(names)
+        self.taken, self.errors, self.notes, self.review = taken, errors, notes, review
+        self.made: dict[str, Row] = {}
+        self.outcome: dict[str, tuple] = {}
+
+    def known(self, target: str) -> bool:
+        return self.resolve(target) in self.ids
+
+    def decide(self, link: Row, target: str, district: bool) -> tuple:
+        near = self.near_names.close_to(target)
         kind = "District" if district else kind_from_name(target)
-        made_id = new_id(target, TIANJIN_DISTRICTS.get(target, ""), taken)
-        if review is not None:
-            step = review.decide(target, kind, made_id, near, row_reference(link.file, link.line))
-            decided[key] = step
+        made_id = new_id(target, TIANJIN_DISTRICTS.get(target, ""), self.taken)
+        where = row_reference(link.file, link.line)
+        if self.review is not None:
+            step = self.review.decide(target, kind, made_id, near, where)
             if step is None:
-                continue
+                return ("pending",)
             if step[0] == "drop":
-                notes.append(f"{row_reference(link.file, link.line)}: '{target}' left out, as reviewed, with its links")
-                continue
+                self.notes.append(f"{where}: '{target}' left out, as reviewed, with its links")
+                return step
             if step[0] == "use":
-                if step[1] not in ids:
-                    errors.append(
-                        review.error(
-                            target, f"'{step[1]}' is no entity of the lists", "write an existing id, accept or reject"
-                        )
-                    )
-                    continue
-                link.values["object"] = step[1]
-                kept.append(link)
-                continue
-            kind, made_id = step[1], step[2]
-            if made_id in taken and made_id not in {row.get("id") for row in made.values()}:
-                errors.append(
-                    review.error(
-                        target,
-                        f"the id '{made_id}' is taken",
-                        "write another id, or write the id itself as the decision to link to that entity",
-                    )
-                )
-                continue
-            near = None
+                if step[1] in self.ids:
+                    return step
+                hint = "write an existing id, accept or reject"
+                self.errors.append(self.review.error(target, f"'{step[1]}' is no entity of the lists", hint))
+                return ("refused",)
+            kind, made_id, near = step[1], step[2], None
+            if made_id in self.taken:
+                hint = "write another id, or write the id itself as the decision to link to that entity"
+                self.errors.append(self.review.error(target, f"the id '{made_id}' is taken", hint))
+                return ("refused",)
         if near is not None:
-            errors.append(
+            self.errors.append(
                 EntityListError(
                     link.file,
                     link.line,
@@ -243,7 +247,7 @@ def _new_hosts(
                     "(or decide in a review sheet: --review review.csv)",
                 )
             )
-            continue
+            return ("refused",)
         values = {
             "id": made_id,
             "kind": kind,
@@ -253,13 +257,10 @@ def _new_hosts(
         }
         if district:
             values.update(name_en=TIANJIN_DISTRICTS[target], region="tianjin")
-        taken.add(values["id"])
-        made[key] = Row(link.file, link.line, values, {})
-        kept.append(link)
-        notes.append(
-            f"{row_reference(link.file, link.line)}: '{target}' is no entity of the lists: added as {kind} '{values['id']}'"
-        )
-    return list(made.values()), kept
+        self.taken.add(made_id)
+        self.made[normalise(target)] = Row(link.file, link.line, values, {})
+        self.notes.append(f"{where}: '{target}' is no entity of the lists: added as {kind} '{made_id}'")
+        return ("made",)
 
 
 def _rows_by_name(entities: list[Row]) -> dict[str, list[Row]]:
