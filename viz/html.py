@@ -50,7 +50,7 @@ STYLE = {
     "Indicator": ("#8c564b", "star"),
     "ResearchDirection": ("#d16ba5", "triangleDown"),
     "Programme": ("#e8871e", "hexagon"),
-    "Positioning": ("#17a2b8", "box"),
+    "Positioning": ("#17a2b8", "hexagon"),  # beside the programmes, in another colour
 }
 _PLACE_SHADES = {
     "Region": "#145a20",
