@@ -14,6 +14,7 @@ import re
 
 __all__ = [
     "row_reference",
+    "sheet_reference",
     "KGError",
     "EntityListError",
     "ValidationFailed",
@@ -38,6 +39,16 @@ class KGError(Exception):
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+def sheet_reference(file: str) -> str:
+    """A list as the messages name it: ``a.csv``; a workbook's sheet (``file[sheet]``) as Excel does, ``list.xlsx:Sheet1``.
+
+    >>> sheet_reference("名单.xlsx[2023年]"), sheet_reference("a.csv")
+    ('名单.xlsx:2023年', 'a.csv')
+    """
+    sheet = re.fullmatch(r"(.+)\[([^\[\]]+)\]", file)
+    return file if sheet is None else "{}:{}".format(*sheet.groups())
 
 
 def row_reference(file: str, line: int) -> str:

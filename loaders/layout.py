@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from kg.errors import sheet_reference
+
 __all__ = ["header_row", "footnote", "is_row_number", "title_note", "footnote_note", "LOOK_AHEAD", "NOTED_COLUMNS"]
 
 #: Columns of bureau lists the lists have no field for: their values go into the row's note
@@ -60,10 +62,12 @@ def footnote(cells: list[str]) -> bool:
 
 def title_note(label: str, rows: int, header_at: str) -> str:
     """The note that the rows above the header were skipped."""
+    label = sheet_reference(label)
     return f"{label}: {rows} row{'s' if rows != 1 else ''} above the header ({header_at}) skipped as a title"
 
 
 def footnote_note(label: str, where: str, cells) -> str:
     """The note that a footnote or total row was skipped."""
     text = next((c.strip() for c in cells if c and c.strip()), "")
+    label = sheet_reference(label)
     return f"{label}: {where} skipped as a footnote or total ({text if len(text) <= 24 else text[:23] + '…'})"

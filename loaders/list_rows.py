@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kg.errors import EntityListError, row_reference
+from kg.errors import EntityListError, row_reference, sheet_reference
 from kg.lists.records import Row
 from kg.vocab.schema import ALIAS_SEPARATOR
 from loaders.columns import canonical_column, kind_of, link_of
@@ -54,7 +54,9 @@ def to_list_rows(
         target = canonical_column(name)
         if is_row_number(name):
             if notes is not None:
-                notes.append(f"{records[0].file}: column '{name}' is the sheet's row numbering: left out")
+                notes.append(
+                    f"{sheet_reference(records[0].file)}: column '{name}' is the sheet's row numbering: left out"
+                )
         elif name.strip() in NOTED_COLUMNS:
             noted.append(name)
         elif target is None:
