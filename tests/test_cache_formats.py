@@ -30,7 +30,7 @@ SNAPSHOT_CODE = (
     "loaders.bolt.state",
     "loaders.bolt.snapshot",
 )
-SNAPSHOT_DIGEST = "1ae05e83a867489f8ec9f870752acf5e"
+SNAPSHOT_DIGEST = "22629fcf401cb1fce8667ea1be5e5f27"
 
 ONTOLOGY_CODE = ("kg.vocab.ontology",)
 ONTOLOGY_DIGEST = "349ea7d735cd30717dc61f83aa8e5071"

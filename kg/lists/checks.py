@@ -181,13 +181,9 @@ class Checker:
             if value:
                 attrs[f.column] = value
         for root, columns in AT_LEAST_ONE.items():
-            if kind in self.onto.kinds and root in self.onto.kinds[kind].chain and not any(c in attrs for c in columns):
-                self.error(
-                    row,
-                    columns[0],
-                    f"{self.a(kind)} needs {' or '.join(columns)}, or both",
-                    FIELDS[columns[0]].hint or None,
-                )
+            if kind in self.onto.kinds and self.onto.is_a(kind, root) and not any(c in attrs for c in columns):
+                needs, hint = f"{self.a(kind)} needs {' or '.join(columns)}, or both", FIELDS[columns[0]].hint
+                self.error(row, columns[0], needs, hint or None)
         return attrs
 
     def applies(self, f, kind: str) -> bool:
@@ -378,15 +374,7 @@ class Checker:
             ok = False
         if not ok:
             return None
-        return Link(
-            subject=subject,
-            predicate=predicate,
-            object=obj,
-            excerpt=excerpt,
-            note=values.get("note", ""),
-            derived_from=values.get("derived_from", ""),
-            row=row,
-        )
+        return Link.of_row(row, subject, predicate, obj, excerpt)
 
     def fits(self, kind: str, expected: str) -> bool:
         """Whether an entity of this kind may be a link's end that expects ``expected`` (an unknown kind

@@ -350,15 +350,7 @@ def _apply_links(index, checker, parse, header, removed, added, names, ids, foun
     for line, row in old_rows:
         excerpt = checker.excerpt(row)
         subject, predicate, obj = index.links[line]
-        old_links[line] = Link(
-            subject=subject,
-            predicate=predicate,
-            object=obj,
-            excerpt=excerpt or None,
-            note=row.get("note"),
-            derived_from=row.get("derived_from"),
-            row=row,
-        )
+        old_links[line] = Link.of_row(row, subject, predicate, obj, excerpt or None)
     # Each record's refs are filed again: whether a ref is a name or an id may have changed.
     folded: dict[str, str] = {}
     for line, link in old_links.items():

@@ -109,6 +109,20 @@ class Link:
     def key(self) -> tuple[str, str, str]:
         return (self.subject, self.predicate, self.object)
 
+    @classmethod
+    def of_row(cls, row: Row, subject: str, predicate: str, obj: str, excerpt: Excerpt | None) -> Link:
+        """The link a checked row of ``links.csv`` states, with the row's note and ``derived_from``."""
+        get = row.values.get
+        return cls(
+            subject=subject,
+            predicate=predicate,
+            object=obj,
+            excerpt=excerpt,
+            note=get("note", ""),
+            derived_from=get("derived_from", ""),
+            row=row,
+        )
+
 
 @dataclass
 class Model:
