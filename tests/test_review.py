@@ -36,6 +36,13 @@ def lists_bytes(workspace) -> tuple[bytes, bytes]:
     return (workspace / "entities.csv").read_bytes(), (workspace / "links.csv").read_bytes()
 
 
+def decide(review, first: str = "accept") -> None:
+    """Mark the decisions of a CSV review sheet as a curator does in Excel: the first row ``first``, the others accept."""
+    lines = review.read_text(encoding="utf-8-sig").splitlines()
+    lines = [lines[0], first + lines[1]] + ["accept" + line for line in lines[2:]]
+    review.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+
+
 def import_args(book, workspace, review):
     return [
         "import",
@@ -138,9 +145,7 @@ def test_a_missing_or_unknown_decision_is_an_error_at_its_cell_and_writes_nothin
 ):
     book, review = workbook(tmp_path / "名单.xlsx"), tmp_path / "review.csv"
     assert runner.invoke(main, import_args(book, workspace, review)).exit_code == 1
-    lines = review.read_text(encoding="utf-8-sig").splitlines()
-    lines = [lines[0], decision + lines[1]] + ["accept" + line for line in lines[2:]]
-    review.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    decide(review, first=decision)
     before = lists_bytes(workspace)
     result = runner.invoke(main, import_args(book, workspace, review))
     assert result.exit_code == 1
@@ -152,8 +157,7 @@ def test_a_missing_or_unknown_decision_is_an_error_at_its_cell_and_writes_nothin
 def test_a_name_new_since_the_review_is_added_to_the_sheet_with_the_decisions_kept(runner, workspace, tmp_path):
     review = tmp_path / "review.csv"
     assert runner.invoke(main, import_args(workbook(tmp_path / "a.xlsx"), workspace, review)).exit_code == 1
-    lines = review.read_text(encoding="utf-8-sig").splitlines()
-    review.write_text("\n".join([lines[0]] + ["accept" + line for line in lines[1:]]) + "\n", encoding="utf-8-sig")
+    decide(review)
     other = workbook(tmp_path / "b.xlsx", host="天津市第一中心医院")
     result = runner.invoke(main, import_args(other, workspace, review))
     assert result.exit_code == 1 and "1 decision to review" in result.stderr
@@ -179,8 +183,7 @@ def test_a_review_sheet_may_not_replace_the_lists(runner, workspace, tmp_path):
 def test_the_reviewed_import_loads(runner, workspace, tmp_path, neo4j_env):
     book, review = workbook(tmp_path / "名单.xlsx"), tmp_path / "review.csv"
     assert runner.invoke(main, import_args(book, workspace, review)).exit_code == 1
-    lines = review.read_text(encoding="utf-8-sig").splitlines()
-    review.write_text("\n".join([lines[0]] + ["accept" + line for line in lines[1:]]) + "\n", encoding="utf-8-sig")
+    decide(review)
     assert runner.invoke(main, import_args(book, workspace, review)).exit_code == 0
     loaded = runner.invoke(main, ["load", "--data", str(workspace)])
     assert loaded.exit_code == 0, loaded.output
@@ -202,8 +205,7 @@ def test_the_reviewed_import_loads(runner, workspace, tmp_path, neo4j_env):
 def test_the_view_shows_the_row_an_entity_was_imported_from(runner, workspace, tmp_path, open_page):
     book, review = workbook(tmp_path / "名单.xlsx"), tmp_path / "review.csv"
     assert runner.invoke(main, import_args(book, workspace, review)).exit_code == 1
-    lines = review.read_text(encoding="utf-8-sig").splitlines()
-    review.write_text("\n".join([lines[0]] + ["accept" + line for line in lines[1:]]) + "\n", encoding="utf-8-sig")
+    decide(review)
     assert runner.invoke(main, import_args(book, workspace, review)).exit_code == 0
     hospital = "tian-jin-yi-ke-da-xue-zong-yi-yuan"
     out = tmp_path / "hospital.html"
