@@ -47,8 +47,8 @@ def sheet_reference(file: str) -> str:
     >>> sheet_reference("名单.xlsx[2023年]"), sheet_reference("a.csv")
     ('名单.xlsx:2023年', 'a.csv')
     """
-    sheet = re.fullmatch(r"(.+)\[([^\[\]]+)\]", file)
-    return file if sheet is None else "{}:{}".format(*sheet.groups())
+    sheet = _sheet(file)
+    return file if sheet is None else "{}:{}".format(*sheet)
 
 
 def row_reference(file: str, line: int) -> str:
@@ -57,11 +57,14 @@ def row_reference(file: str, line: int) -> str:
     >>> row_reference("名单.xlsx[2023年]", 7), row_reference("a.csv", 7)
     ('名单.xlsx:2023年!7:7', 'a.csv:7')
     """
-    sheet = re.fullmatch(r"(.+)\[([^\[\]]+)\]", file)
-    if sheet is None:
-        return f"{file}:{line}"
-    book, name = sheet.groups()
-    return f"{book}:{name}!{line}:{line}"
+    sheet = _sheet(file)
+    return f"{file}:{line}" if sheet is None else f"{sheet[0]}:{sheet[1]}!{line}:{line}"
+
+
+def _sheet(file: str) -> tuple[str, str] | None:
+    """``(book, sheet)`` of a workbook's sheet as records name it (``book.xlsx[Sheet1]``); None for a plain file."""
+    found = re.fullmatch(r"(.+)\[([^\[\]]+)\]", file)
+    return None if found is None else (found[1], found[2])
 
 
 def column_letter(n: int) -> str:
@@ -102,10 +105,10 @@ class EntityListError(KGError):
         >>> EntityListError("名单.xlsx[2023年]", 7, 3, "x").where, EntityListError("a.csv", 7, 3, "x").where
         ('名单.xlsx:2023年!C7', 'a.csv:7:3')
         """
-        sheet = re.fullmatch(r"(.+)\[([^\[\]]+)\]", self.file)
+        sheet = _sheet(self.file)
         if sheet is None:
             return f"{self.file}:{self.line}:{self.column}"
-        book, name = sheet.groups()
+        book, name = sheet
         if self.line <= 0:
             return f"{book}:{name}"
         if self.column <= 0:

@@ -20,9 +20,7 @@ Each row is one host name as the list writes it. Its ``decision`` is one of:
 
 from __future__ import annotations
 
-import csv
 import io
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -168,23 +166,16 @@ def read_review(path: str | Path, errors: list) -> dict[str, Decision]:
 
 
 def write_review(path: str | Path, proposals: list[Proposal]) -> Path:
-    """Write the review sheet whole (CSV with a BOM for Excel, or XLSX with a choice list), atomically."""
+    """Write the review sheet whole (CSV as Excel reads it, or XLSX with a choice list), atomically."""
+    from kg.resources import write_whole
+    from loaders.workspace import csv_bytes
+
     path = Path(path)
     rows = [p.row() for p in proposals]
-    if path.suffix.lower() == ".xlsx":
-        data = _xlsx_bytes(rows)
-    else:
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        data = out.getvalue().encode("utf-8-sig")
-    partial = path.with_name(path.name + ".partial")
+    data = _xlsx_bytes(rows) if path.suffix.lower() == ".xlsx" else csv_bytes(rows, COLUMNS)
     try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
+        write_whole(path, data)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise KGError(f"cannot write {path}: {exc.strerror}", hint="choose another path with --review") from None
     return path
 
