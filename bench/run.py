@@ -175,7 +175,7 @@ def raw_ceiling(pg, settings) -> float:
     ``kg load``'s writer (no reading, checking, diff or summary): nodes, then relationships between
     them found by the element ids their CREATE returned."""
     from loaders.bolt.connect import connect
-    from loaders.bolt.write import CONSTRAINT, create_nodes_query, create_rels_queries, dynamic_types
+    from loaders.bolt.write import CONSTRAINT, create_nodes_query, create_rels_queries, dynamic_types, node_row
 
     driver = connect(settings)
     start = time.perf_counter()
@@ -185,7 +185,7 @@ def raw_ceiling(pg, settings) -> float:
         session.run(CONSTRAINT).consume()
         groups: dict = {}
         for node in pg.nodes.values():
-            groups.setdefault(node.labels, []).append(node.props)
+            groups.setdefault(node.labels, []).append(node_row(node.props))
         for labels, rows in groups.items():
             query, params = create_nodes_query(labels, dynamic)
             for i in range(0, len(rows), BATCH):

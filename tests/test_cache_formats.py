@@ -30,7 +30,7 @@ SNAPSHOT_CODE = (
     "loaders.bolt.state",
     "loaders.bolt.snapshot",
 )
-SNAPSHOT_DIGEST = "22629fcf401cb1fce8667ea1be5e5f27"
+SNAPSHOT_DIGEST = "70d548af88b9da47ff76ea216bf86895"
 
 ONTOLOGY_CODE = ("kg.vocab.ontology",)
 ONTOLOGY_DIGEST = "349ea7d735cd30717dc61f83aa8e5071"

@@ -1,5 +1,6 @@
 """Loading into a real Bolt server: idempotent, --replace, relabelling, round trip, failures."""
 
+import json
 import socket
 import threading
 import time
@@ -10,7 +11,7 @@ from rdflib.compare import isomorphic
 
 from kg.cli import main
 from kg.errors import ConnectionFailed, LoadInterrupted
-from kg.graph.mapping import to_property_graph
+from kg.graph.mapping import search_text, to_property_graph
 from loaders.bolt.connect import Settings, check_uri, connect
 from loaders.bolt.load import load
 from loaders.bolt.read import read_graph
@@ -55,6 +56,31 @@ def test_nodes_carry_their_class_chain_and_provenance(settings, plan_graph):
     driver.close()
     assert set(record["labels"]) == {"Resource", "Platform", "InnovationCenter", "TechnologyInnovationCenter"}
     assert rel["section"] == "专栏3 › 2" and rel["quote"].startswith("依托天津港保税区") and rel["start"] == 20629
+
+
+def test_every_node_gets_its_search_text_and_a_database_without_it_is_mended(runner, settings, plan_model):
+    """``search_text`` is written with each node and left out when the graph is read back; a database
+    loaded by an earlier version (no ``search_text``, the summary of version 2) gets it at the next load."""
+    assert runner.invoke(main, ["load"]).exit_code == 0
+    driver = connect(settings)
+    with driver.session(database=settings.database) as session:
+        rows = session.run("MATCH (n:Resource) RETURN properties(n) AS p").data()
+        assert rows and all(row["p"]["search_text"] == search_text(row["p"]) for row in rows)
+        assert (
+            "超算天津中心"
+            in session.run(
+                "MATCH (n:Resource {id: 'national-supercomputing-center-tianjin'}) RETURN n.search_text AS t"
+            ).single()["t"]
+        )
+        assert all("search_text" not in node.props for node in read_graph(driver, settings.database).nodes.values())
+        session.run("MATCH (n:Resource) REMOVE n.search_text").consume()
+        session.run(f"MATCH (s:{STATE_LABEL}) SET s.version = 2").consume()
+    again = runner.invoke(main, ["load", "--format", "json"])
+    assert again.exit_code == 0, again.output
+    assert {row["what"]: row["count"] for row in json.loads(again.stdout)}["nodes_updated"] == len(plan_model.entities)
+    with driver.session(database=settings.database) as session:
+        assert session.run("MATCH (n:Resource) WHERE n.search_text IS NULL RETURN count(n) AS c").single()["c"] == 0
+    driver.close()
 
 
 def test_replace_removes_what_the_lists_dropped(runner, settings, workspace):

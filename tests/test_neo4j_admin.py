@@ -7,7 +7,7 @@ import shlex
 import subprocess
 
 from kg.cli import main
-from kg.graph.mapping import Node, PropertyGraph, Rel, model_to_property_graph
+from kg.graph.mapping import SEARCH_TEXT, Node, PropertyGraph, Rel, model_to_property_graph, search_text
 from loaders.bolt.admin import ARRAY_DELIMITER, command
 from loaders.bolt.connect import Settings, connect
 from loaders.bolt.load import load
@@ -58,7 +58,9 @@ def test_files_follow_the_header_grammar_and_hold_the_loaded_graph(runner, tmp_p
     pg = PropertyGraph()
     for record in read_back(tmp_path / "nodes.csv", {"ID", "LABEL"}):
         labels = tuple(record["LABEL"].split(ARRAY_DELIMITER))
-        pg.nodes[record["ID"]] = Node(record["ID"], labels, record["props"])
+        props = record["props"]
+        assert props.pop(SEARCH_TEXT) == search_text(props)  # written for the search index, not read back
+        pg.nodes[record["ID"]] = Node(record["ID"], labels, props)
     for record in read_back(tmp_path / "relationships.csv", {"START_ID", "END_ID", "TYPE"}):
         rel = Rel(record["START_ID"], record["TYPE"], record["END_ID"], record["props"])
         pg.rels[rel.key] = rel

@@ -107,6 +107,22 @@ HOSTILE = [
     "<script>alert(1)</script>",
     "line\nbreak",
 ]
+#: Texts to search for: Chinese, Latin of either case, one letter, punctuation, a tab, hostile strings.
+SEARCHES = [
+    "中关村",
+    "ZHONGGUANCUN",
+    "tianjin",
+    "天津",
+    "Valley",
+    "a",
+    "-",
+    "谷",
+    "no such name",
+    "'",
+    "ß",
+    "\t",
+    *HOSTILE,
+]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -364,9 +380,7 @@ def test_a_store_is_refused_unless_kg_build_wrote_it(runner, tmp_path):
     assert "give --data or --store, not both" in result.stderr
 
 
-@pytest.mark.parametrize(
-    "text", ["中关村", "ZHONGGUANCUN", "tianjin", "天津", "Valley", "a", "-", "谷", "no such name", "'", "ß", *HOSTILE]
-)
+@pytest.mark.parametrize("text", SEARCHES)
 def test_search_through_the_name_index_answers_as_the_scan(engine, text):
     """The index only narrows the entities asked about: the answer is the full scan's, whatever the text."""
     query = catalogue()["search"]
@@ -377,6 +391,47 @@ def test_search_through_the_name_index_answers_as_the_scan(engine, text):
     if found is not None:  # few enough to list: the query is asked about them only
         assert "VALUES ?e { UNDEF }" not in narrowed_text
     assert engine.select(narrowed_text, values) == engine.select(scan_text, values)
+
+
+def test_cypher_search_answers_as_sparql_on_each_server(engine, loaded):
+    """The Cypher search finds its candidates in ``search_text`` (Neo4j: through a text index) and tests
+    each name itself: the same rows as SPARQL's scan of every name, whatever the text (a tab included,
+    which is what separates the names in ``search_text``)."""
+    query = catalogue()["search"]
+    with ReadSession(loaded) as session:
+        for text in SEARCHES:
+            sparql_text, values = prepare(query, "sparql", {"text": text}, engine.lookup)
+            cypher_text, _ = prepare(query, "cypher", {"text": text}, session.lookup)
+            assert answer_set(session.select(cypher_text, values)[1]) == answer_set(
+                engine.select(sparql_text, values)[1]
+            ), text
+
+
+def _operators(plan: dict) -> list[str]:
+    return [plan["operatorType"].split("@")[0]] + [op for child in plan.get("children", []) for op in _operators(child)]
+
+
+@pytest.mark.parametrize("bolt_server", ["neo4j"], indirect=True)
+def test_on_neo4j_no_question_about_entities_scans_every_node(loaded):
+    """The plans Neo4j makes (``EXPLAIN``, as Neo4j Browser shows them) for the lookup and every question
+    that is not a listing start from the indexes ``kg load`` makes: no node or label scan; ``search``
+    finds its candidates in the text index."""
+    from loaders.bolt.connect import connect
+    from loaders.bolt.read import LOOKUP
+
+    driver = connect(loaded)
+    plans = {}
+    with ReadSession(loaded) as session, driver.session(database=loaded.database) as raw:
+        plans["lookup"] = raw.run("EXPLAIN " + LOOKUP, value="超算天津中心", phrase='"超算天津中心"').consume().plan
+        for query in catalogue().values():
+            if not query.listing:
+                text, values = prepare(query, "cypher", {}, session.lookup)
+                plans[query.id] = raw.run("EXPLAIN " + text, values).consume().plan
+    driver.close()
+    operators = {name: _operators(plan) for name, plan in plans.items()}
+    assert {name for name, ops in operators.items() if {"AllNodesScan", "NodeByLabelScan"} & set(ops)} == set()
+    assert "NodeIndexContainsScan" in operators["search"]
+    assert operators["lookup"].count("NodeIndexSeek") == 3 and "ProcedureCall" in operators["lookup"]
 
 
 def test_the_name_index_lists_a_few_entities_or_gives_up(engine):

@@ -16,6 +16,7 @@ link ``tjp:locatedIn``  relationship ``LOCATED_IN`` (UPPER_SNAKE_CASE of the pro
 provenance             on the node or relationship it supports: ``section``, ``quote``,
                        ``quote_start``, ``quote_end``, ``curation_note``, ``editorial_note``
 ``tjp:importedFrom``   ``derived_from``: the imported list's row, ``名单.xlsx:2023年!5`` (its ``rdfs:label``)
+(none: derived)        ``search_text`` in Neo4j only: id, names and aliases, lowercased (:func:`search_text`)
 =====================  ==========================================================
 
 Where it differs from n10s: labels are the whole class chain (n10s writes only
@@ -50,6 +51,8 @@ __all__ = [
     "graph_to_model",
     "to_model",
     "kind_of_labels",
+    "SEARCH_TEXT",
+    "search_text",
 ]
 
 
@@ -120,6 +123,22 @@ def model_to_property_graph(model: Model) -> PropertyGraph:
     rels.sort(key=attrgetter("start", "type", "end"))
     pg.rels = {(rel.start, rel.type, rel.end): rel for rel in rels}
     return pg
+
+
+#: A node property written to Neo4j only (by ``kg load`` and ``kg export --neo4j-admin``), not part of this
+#: mapping's graph: what the catalogue's Cypher ``search`` looks in first, through a text index, before
+#: it tests each name itself (so the tab between them never makes a false hit).
+SEARCH_TEXT = "search_text"
+
+
+def search_text(props: dict) -> str:
+    """The :data:`SEARCH_TEXT` of a node's properties: its id, names and aliases, lowercased, a tab between them.
+
+    >>> search_text({"id": "zgc", "name_zh": "中关村", "name_en": "Zhongguancun", "aliases": ["ZGC"]})
+    'zgc\\t中关村\\tzhongguancun\\tzgc'
+    """
+    names = (props.get("id"), props.get("name_zh"), props.get("name_en"), *(props.get("aliases") or ()))
+    return "\t".join(name.lower() for name in names if name)
 
 
 def node_of(entity: Entity) -> Node:

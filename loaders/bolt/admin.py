@@ -16,10 +16,10 @@ import csv
 import io
 from pathlib import Path
 
-from kg.graph.mapping import PropertyGraph
+from kg.graph.mapping import SEARCH_TEXT, PropertyGraph
 from kg.vocab.schema import ATTRIBUTES, PROVENANCE, TYPES
 
-from .write import FULLTEXT, SCHEMA
+from .write import NEO4J_INDEXES, SCHEMA, node_row
 
 __all__ = ["NODE_PROPERTIES", "NODE_HEADER", "REL_HEADER", "ARRAY_DELIMITER", "write_import_files", "command"]
 
@@ -40,6 +40,7 @@ NODE_PROPERTIES = {
         )
     },
     **PROVENANCE,
+    SEARCH_TEXT: "string",
 }
 REL_PROPERTIES = dict(PROVENANCE)
 NODE_HEADER = ["uri:ID(Resource)", *(f"{k}:{t}" for k, t in NODE_PROPERTIES.items()), ":LABEL"]
@@ -79,7 +80,8 @@ def write_import_files(pg: PropertyGraph, directory: str | Path) -> list[Path]:
     nodes = [NODE_HEADER]
     for uri in sorted(pg.nodes):
         node = pg.nodes[uri]
-        nodes.append([uri, *(_cell(node.props.get(k)) for k in NODE_PROPERTIES), ARRAY_DELIMITER.join(node.labels)])
+        props = node_row(node.props)
+        nodes.append([uri, *(_cell(props.get(k)) for k in NODE_PROPERTIES), ARRAY_DELIMITER.join(node.labels)])
     rels = [REL_HEADER]
     for key in sorted(pg.rels):
         rel = pg.rels[key]
@@ -87,7 +89,7 @@ def write_import_files(pg: PropertyGraph, directory: str | Path) -> list[Path]:
     paths = [directory / "nodes.csv", directory / "relationships.csv", directory / "README.md"]
     paths[0].write_text(_csv(nodes), encoding="utf-8")
     paths[1].write_text(_csv(rels), encoding="utf-8")
-    schema = "".join(f"{statement};\n" for statement in (*SCHEMA, FULLTEXT)).rstrip()
+    schema = "".join(f"{statement};\n" for statement in (*SCHEMA, *NEO4J_INDEXES)).rstrip()
     paths[2].write_text(
         f"""# Bulk import into Neo4j 5
 

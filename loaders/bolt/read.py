@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 
 from kg.errors import ConnectionFailed, QueryError
-from kg.graph.mapping import Node, PropertyGraph, Rel
+from kg.graph.mapping import SEARCH_TEXT, Node, PropertyGraph, Rel, search_text
 from kg.vocab.iris import ENTITY_BASE
 from kg.vocab.ontology import load_ontology
 from kg.vocab.schema import RESOURCE_LABEL
@@ -88,13 +88,19 @@ def read_items(driver, database, uris, keys) -> PropertyGraph:
 
 
 def graph_of_records(nodes: list[dict], rels: list[dict]) -> PropertyGraph:
-    """A property graph from read rows, in the mapping's order (nodes by uri, relationships by key)."""
+    """A property graph from read rows, in the mapping's order (nodes by uri, relationships by key); without
+    the nodes' derived :data:`~kg.graph.mapping.SEARCH_TEXT`, unless it is not what their names give."""
     chains = {frozenset(k.chain): k.chain for k in load_ontology().kinds.values()}
     pg = PropertyGraph()
     for record in sorted(nodes, key=lambda r: r["uri"]):
         labels = set(record["labels"]) - {RESOURCE_LABEL}
         chain = chains.get(frozenset(labels), tuple(sorted(labels)))
-        pg.nodes[record["uri"]] = Node(record["uri"], (RESOURCE_LABEL, *chain), dict(record["props"]))
+        props = dict(record["props"])
+        if props.pop(SEARCH_TEXT, None) != search_text(
+            props
+        ):  # missing or stale: the node differs, and is written again
+            props[SEARCH_TEXT] = None
+        pg.nodes[record["uri"]] = Node(record["uri"], (RESOURCE_LABEL, *chain), props)
     for record in sorted(rels, key=lambda r: (r["start"], r["type"], r["end"])):
         rel = Rel(record["start"], record["type"], record["end"], dict(record["props"]))
         pg.rels[rel.key] = rel

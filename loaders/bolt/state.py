@@ -47,8 +47,9 @@ __all__ = [
 ]
 
 STATE_LABEL = "KgLoadState"
+#: 3: nodes carry ``search_text`` (a database loaded before is compared whole once, and gets it).
 #: 2: a bucket's digest is the sum of its items' hashes (1 was a hash of the sorted items).
-STATE_VERSION = 2
+STATE_VERSION = 3
 #: Nodes per bucket when the buckets are drawn; a bucket also holds the relationships that start in it.
 BUCKET_NODES = 8
 _MODULUS = 1 << 128
