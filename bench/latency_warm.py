@@ -19,28 +19,13 @@ import platform
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import _latencies, fresh_server, kg, run, workspace  # noqa: E402
-
-
-def warm_up(session, queries: int, budget: float) -> tuple[int, float]:
-    """Run the catalogue's non-listing questions round and round, ``queries`` queries in all or
-    ``budget`` seconds, whichever comes first; the queries run and the seconds taken."""
-    from kg.query.catalogue import catalogue, prepare
-
-    prepared = [prepare(query, "cypher", {}, session.lookup) for query in catalogue().values() if not query.listing]
-    started, done = time.perf_counter(), 0
-    while done < queries and time.perf_counter() - started < budget:
-        for text, parameters in prepared:
-            session.select(text, parameters, name="warm-up")
-            done += 1
-    return done, time.perf_counter() - started
+from run import _latencies, fresh_server, kg, run, warm_up, workspace  # noqa: E402
 
 
 def main() -> None:

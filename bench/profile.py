@@ -39,16 +39,58 @@ def operators(plan) -> list:
     return found
 
 
-def profile(size: int) -> list[dict]:
+def profile_catalogue(settings, *, listings: bool = True) -> list[dict]:
+    """``PROFILE`` every catalogue question (default parameters, entities looked up as ``kg query`` does) on
+    the server of ``settings``; without ``listings``, the listings are only ``EXPLAIN``ed (at a million
+    entities they list millions of rows). One dict per question; a line each printed."""
     from neo4j.exceptions import Neo4jError
 
     from kg.query.catalogue import catalogue, prepare
-    from loaders.bolt.connect import Settings, connect
-    from loaders.bolt.neo4j_server import Neo4jServer
+    from loaders.bolt.connect import connect
     from loaders.bolt.read import ReadSession
 
-    tmp = Path(tempfile.mkdtemp(prefix="kg-profile-"))
     out = []
+    driver = connect(settings)
+    with ReadSession(settings) as session, driver.session(database=settings.database) as raw:
+        for query in catalogue().values():
+            text, values = prepare(query, "cypher", {}, session.lookup)
+            row = {"query": query.id, "listing": query.listing, "rows": None, "db_hits": None}
+            try:
+                if query.listing and not listings:
+                    raise _Explain("a listing, not run at this size")
+                result = raw.run("PROFILE " + text, values)
+                row["rows"] = len(list(result))  # the profiler counts what is read (a discarded result is not)
+                ops = operators(result.consume().profile)
+                row["db_hits"] = sum(hits for _, hits, _ in ops)
+            except (Neo4jError, _Explain) as exc:  # Neo4j cannot profile every query: said, and the plan explained
+                row["profile_error"] = getattr(exc, "message", None) or str(exc)
+                ops = operators(raw.run("EXPLAIN " + text, values).consume().plan)
+            row["starts_from"] = ops[-1][0]
+            row["wide"] = sorted({name for name, _, _ in ops if name in WIDE})
+            out.append(row)
+            said = (
+                f"{row['rows']:>7,} rows {row['db_hits']:>10,} db hits"
+                if row["db_hits"] is not None
+                else f"no PROFILE ({row['profile_error']})"
+            )
+            print(
+                f"{query.id:28} {'listing' if query.listing else '':8} {said} from {row['starts_from']}  {' '.join(row['wide'])}",
+                flush=True,
+            )
+    driver.close()
+    return out
+
+
+class _Explain(Exception):
+    """A question only explained, not profiled."""
+
+
+def profile(size: int) -> list[dict]:
+    """Load the plan plus ``size`` synthetic entities into a new Neo4j with ``kg load``, and profile the catalogue."""
+    from loaders.bolt.connect import Settings
+    from loaders.bolt.neo4j_server import Neo4jServer
+
+    tmp = Path(tempfile.mkdtemp(prefix="kg-profile-"))
     try:
         ws = workspace(size, tmp / "ws")
         with Neo4jServer(password=PASSWORD, heap="4g", pagecache=PAGECACHE) as server:
@@ -61,50 +103,9 @@ def profile(size: int) -> list[dict]:
                 "KG_CACHE_DIR": str(tmp / "cache"),
             }
             run(kg("load", "--data", str(ws)), env=env)
-            driver = connect(settings)
-            with ReadSession(settings) as session, driver.session(database=settings.database) as raw:
-                for query in catalogue().values():
-                    text, values = prepare(query, "cypher", {}, session.lookup)
-                    try:
-                        result = raw.run("PROFILE " + text, values)
-                        rows = len(list(result))  # the profiler counts what is read (a discarded result is not)
-                        summary = result.consume()
-                    except Neo4jError as exc:  # Neo4j cannot profile every query: said, and the plan explained
-                        plan = raw.run("EXPLAIN " + text, values).consume().plan
-                        ops = operators(plan)
-                        out.append(
-                            {
-                                "query": query.id,
-                                "listing": query.listing,
-                                "db_hits": None,
-                                "profile_error": exc.message,
-                                "starts_from": ops[-1][0],
-                                "wide": sorted({name for name, _, _ in ops if name in WIDE}),
-                            }
-                        )
-                        print(f"{query.id:28} no PROFILE ({exc.message}); EXPLAIN starts from {ops[-1][0]}", flush=True)
-                        continue
-                    ops = operators(summary.profile)
-                    out.append(
-                        {
-                            "query": query.id,
-                            "listing": query.listing,
-                            "rows": rows,
-                            "db_hits": sum(hits for _, hits, _ in ops),
-                            "starts_from": ops[-1][0],
-                            "wide": sorted({name for name, _, _ in ops if name in WIDE}),
-                        }
-                    )
-                    row = out[-1]
-                    print(
-                        f"{query.id:28} {'listing' if query.listing else '':8} {rows:>7,} rows {row['db_hits']:>10,} db hits "
-                        f"from {row['starts_from']}  {' '.join(row['wide'])}",
-                        flush=True,
-                    )
-            driver.close()
+            return profile_catalogue(settings)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return out
 
 
 def main() -> None:

@@ -275,6 +275,26 @@ def _latencies(runner, lookup, engine: str, repeats: int, narrow=None, *, listin
     return out
 
 
+#: Catalogue questions run on a loaded server before its Cypher is timed (or this many seconds): a new
+#: Neo4j answers its first thousands of queries slowly, while the JIT compiles its Bolt and Cypher
+#: runtime (bench/latency_warm.py times both; ``RETURN 1`` goes from ~6 ms to ~1 ms).
+WARM_UP_QUERIES, WARM_UP_SECONDS = 5_000, 180
+
+
+def warm_up(session, queries: int = WARM_UP_QUERIES, budget: float = WARM_UP_SECONDS) -> tuple[int, float]:
+    """Run the catalogue's non-listing questions round and round, ``queries`` queries in all or
+    ``budget`` seconds, whichever comes first; the queries run and the seconds taken."""
+    from kg.query.catalogue import catalogue, prepare
+
+    prepared = [prepare(query, "cypher", {}, session.lookup) for query in catalogue().values() if not query.listing]
+    started, done = time.perf_counter(), 0
+    while done < queries and time.perf_counter() - started < budget:
+        for text, parameters in prepared:
+            session.select(text, parameters, name="warm-up")
+            done += 1
+    return done, time.perf_counter() - started
+
+
 def sparql_engine(ws: Path, build: Path, on_disk: bool):
     """The embedded engine over the workspace: in memory (as kg query --data), or for big
     graphs the on-disk store that kg build --store writes (as kg query --store)."""
@@ -311,14 +331,18 @@ def sync_and_queries(ws: Path, build: Path, runs: int, repeats: int, on_disk: bo
             (ws / "entities.csv").write_bytes(original)
         run(kg("load", "--data", str(ws)), env=env)
         figure["sync"], figure["sync_compared"] = stats(syncs), sorted(how)
+        with ReadSession(settings) as session:
+            figure["warm_up"] = warm_up(session)
+            cypher = _latencies(session.select, session.lookup, "cypher", repeats, listings=not on_disk)
         before = None
-        if ENGINE["name"] == "neo4j":  # ArcadeDB's Bolt plugin has no SHOW INDEXES
+        if ENGINE["name"] == "neo4j":  # ArcadeDB's Bolt plugin has neither SHOW INDEXES nor PROFILE's db hits
+            from bench.profile import profile_catalogue
+
+            figure["profile"] = profile_catalogue(settings, listings=not on_disk)
             drop_indexes(settings)  # as a database loaded by other means: only the uniqueness constraint
             with ReadSession(settings) as session:
                 before = _latencies(session.select, session.lookup, "cypher", min(repeats, 5), listings=not on_disk)
-        run(kg("load", "--data", str(ws)), env=env)  # nothing to write: it makes the indexes again
-        with ReadSession(settings) as session:
-            cypher = _latencies(session.select, session.lookup, "cypher", repeats, listings=not on_disk)
+            run(kg("load", "--data", str(ws)), env=env)  # nothing to write: it makes the indexes again
     engine, store_seconds = sparql_engine(ws, build, on_disk)
     sparql = _latencies(engine.select, engine.lookup, "sparql", repeats, engine.names_containing, listings=not on_disk)
     del engine
@@ -435,7 +459,12 @@ def main() -> None:
     parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
     parser.add_argument("--results", default=str(ROOT / "bench" / "results.json"), help="raw figures (JSON)")
     parser.add_argument("--skip-viz", action="store_true")
-    parser.add_argument("--skip-rdflib-neo4j", action="store_true")
+    parser.add_argument("--skip-rdflib-neo4j", action="store_true", help="and n10s (bench/rdf_loaders.py)")
+    parser.add_argument(
+        "--rdf-loader-sizes",
+        default="0,10000",
+        help="synthetic entities for kg load, rdflib-neo4j and n10s side by side (bench/rdf_loaders.py)",
+    )
     parser.add_argument("--report-only", action="store_true", help="write the report from --results, measuring nothing")
     parser.add_argument("--note", default="", help="a sentence on how the run went, for the report's Machine section")
     args = parser.parse_args()
@@ -460,6 +489,10 @@ def main() -> None:
         if not args.skip_rdflib_neo4j:
             results["rdflib_neo4j"] = rdflib_neo4j_figures(tmp / "plan-out" / "plan.ttl", args.runs)
             print("rdflib-neo4j", results["rdflib_neo4j"], flush=True)
+            if args.engine == "neo4j":  # kg load, rdflib-neo4j and n10s side by side: bench/rdf-loaders.json
+                loaders = ROOT / "bench" / "rdf_loaders.py"
+                sizes_runs = ["--sizes", args.rdf_loader_sizes, "--runs", str(args.runs)]
+                print(run([sys.executable, str(loaders), *sizes_runs])[2].stdout, flush=True)
         for n in sizes:
             ws = workspace(n, tmp / f"ws{n}")
             out = tmp / f"out{n}"
@@ -476,14 +509,15 @@ def main() -> None:
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(tmp / f"out{n}-store", ignore_errors=True)
             Path(args.results).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
-        if not args.skip_viz:
-            results["viz"] = viz_figures(args.runs)
         results["server_start"] = stats(STARTS) if STARTS else None
         if args.engine == "neo4j":
             from loaders.bolt.neo4j_server import jars_folder
 
             jars = list(jars_folder().glob("*.jar"))
             results["jars"] = {"files": len(jars), "bytes": sum(j.stat().st_size for j in jars)}
+        Path(args.results).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+        if not args.skip_viz:
+            results["viz"] = viz_figures(args.runs)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     Path(args.results).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
@@ -730,7 +764,7 @@ def report(results: dict, args) -> str:
             "",
             "## kg load, rdflib-neo4j and neosemantics (n10s) on the same Neo4j",
             "",
-            f"From `python bench/rdf_loaders.py` (raw figures in `bench/rdf-loaders.json`): each loader on a new "
+            f"From `python bench/rdf_loaders.py`, which this harness runs (raw figures in `bench/rdf-loaders.json`): each loader on a new "
             f"Neo4j with an empty database, the same graph ({loaders['n10s']} loaded as a plugin: the only 5.x n10s "
             "on Maven Central; rdflib-neo4j batched, as its README shows; n10s `rdf.import.inline` of the same "
             "Turtle after its constraint and `graphconfig.init({handleVocabUris: 'IGNORE'})`). `kg load` is the whole "
@@ -768,8 +802,9 @@ def report(results: dict, args) -> str:
         "",
         "## Catalogue queries (p50 / p95 in ms)",
         "",
-        "Each question with its default parameters, timed as `kg query` answers it: the entity names among the parameters looked up (on Neo4j through the indexes kg load makes, on ArcadeDB a scan of every node's id, names and aliases; on the embedded engine its indexes), then the query. "
-        "*Before the indexes*: the same database with only the uniqueness constraint on `uri` (the indexes `kg load` makes dropped; the lookup then scans), up to 5 runs each. "
+        "Each question with its default parameters, timed as `kg query` answers it: the entity names among the parameters looked up (on Neo4j through the indexes kg load makes, on ArcadeDB a scan of every node's id, names and aliases; on the embedded engine its indexes), then the query, in a read transaction. "
+        "The Bolt server is warmed first: the catalogue's questions round and round (the count and seconds below each table), as a server that has been answering for a while is; a new Neo4j answers its first thousands of queries slowly while its JIT compiles (`bench/latency_warm.py` times both). "
+        "*Before the indexes*: then the same database with only the uniqueness constraint on `uri` (the indexes `kg load` makes dropped; the lookup then scans), up to 5 runs each. "
         "*Listings* list every item of a sort, so their answers grow with the graph; the others look up what concerns given entities or the plan.",
         "",
     ]
@@ -790,10 +825,28 @@ def report(results: dict, args) -> str:
                 continue
             cells = [_ms(q.get(key)) for key in ("sparql", "cypher_before_indexes", "cypher")]
             lines.append(f"| {name} | {q['rows']:,} | " + " | ".join(cells) + " |")
+        if f.get("warm_up"):
+            lines += ["", f"Warm-up before the Cypher timings: {f['warm_up'][0]:,} queries in {f['warm_up'][1]:.0f} s."]
         if f["on_disk"]:
             lines.append("")
             lines.append(f"The store was written in {f['store_seconds']:.0f} s from the build's N-Triples.")
         lines.append("")
+        if f.get("profile"):
+            lines += [
+                f"`PROFILE` on Neo4j at {f['entities']:,} entities (with the indexes; database hits do not depend on the machine's load): "
+                "the operator each plan starts from, and any operator that reads more than the question is about.",
+                "",
+                "| query | rows | db hits | starts from | wide operators |",
+                "|---|---:|---:|---|---|",
+            ]
+            for q in f["profile"]:
+                name = f"{q['query']} (listing)" if q["listing"] else q["query"]
+                hits = (
+                    f"{q['db_hits']:,}" if q["db_hits"] is not None else f"— ({q.get('profile_error', '')}; `EXPLAIN`)"
+                )
+                rows = f"{q['rows']:,}" if q["rows"] is not None else "—"
+                lines.append(f"| {name} | {rows} | {hits} | {q['starts_from']} | {', '.join(q['wide']) or '—'} |")
+            lines.append("")
     lines += [
         "rdflib's own SPARQL engine against Oxigraph on the same graph: `python bench/sparql_engines.py`"
         " (figures in `bench/sparql_engines.json`).",

@@ -213,3 +213,95 @@ def test_a_connection_lost_at_a_commit_while_reading_is_an_interrupted_load(sett
         "what the interrupted load touched and completes it)"
     )
     assert _run(settings, f"MATCH (l:{LOCK_LABEL}) RETURN count(l) AS c") == [{"c": 0}]
+
+
+class CutAtCommit:
+    """A loopback TCP proxy to a Bolt server that, once, passes on the ``COMMIT`` of the first transaction
+    that sent ``marker`` and closes that connection before the server's answer can come back: the client
+    cannot know whether its commit happened (the driver's ``IncompleteCommit``), as when the network fails
+    at the worst moment. Every other connection, and this one until then, is relayed untouched."""
+
+    #: A Bolt COMMIT message: one chunk of two bytes (a struct of no fields, tag 0x12), then the end marker.
+    COMMIT = b"\x00\x02\xb0\x12\x00\x00"
+
+    def __init__(self, port: int, marker: bytes):
+        import threading
+
+        self.target, self.marker = port, marker
+        self.cut = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import threading
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target))
+            cut = threading.Event()  # this connection's
+            threading.Thread(target=self._up, args=(client, server, cut), daemon=True).start()
+            threading.Thread(target=self._down, args=(server, client, cut), daemon=True).start()
+
+    def _up(self, client, server, cut) -> None:
+        tail, armed = b"", False
+        while data := self._recv(client):
+            armed = armed or self.marker in tail + data
+            at = data.find(self.COMMIT) if armed and not self.cut.is_set() else -1
+            if at >= 0:
+                cut.set()  # nothing more goes back to this client
+                self.cut.set()  # and no other connection is cut
+                server.sendall(data[: at + len(self.COMMIT)])
+                for end in (client, server):
+                    end.close()
+                return
+            server.sendall(data)
+            tail = data[-len(self.marker) :]
+        server.close()
+
+    def _down(self, server, client, cut) -> None:
+        while (data := self._recv(server)) and not cut.is_set():
+            try:
+                client.sendall(data)
+            except OSError:
+                return
+        client.close()
+
+    @staticmethod
+    def _recv(end) -> bytes:
+        try:
+            return end.recv(65536)
+        except OSError:
+            return b""
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_a_connection_lost_while_a_batch_commits_is_an_interrupted_load_and_a_rerun_completes(
+    runner, settings, plan_graph, monkeypatch
+):
+    """A real lost commit (no mock of the driver): the load stops saying the batch's outcome is unknown,
+    leaves no lock, and the same command run again makes the database hold the lists' graph."""
+    from loaders.bolt.read import read_graph
+
+    proxy = CutAtCommit(int(settings.uri.rsplit(":", 1)[1]), b"AS row CREATE (n")  # the first batch of nodes
+    monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{proxy.port}")
+    try:
+        first = runner.invoke(main, ["load"])
+        assert proxy.cut.is_set()
+        assert first.exit_code == 1, first.output
+        assert f"the connection to bolt://127.0.0.1:{proxy.port} was lost while batch 1 of " in first.stderr
+        assert "was committing: its outcome is unknown and the graph in the database is incomplete" in first.stderr
+        assert "run the same command again" in first.stderr and "Traceback" not in first.output
+        assert _run(settings, f"MATCH (l:{LOCK_LABEL}) RETURN count(l) AS c") == [{"c": 0}]
+        again = runner.invoke(main, ["load"])
+        assert again.exit_code == 0, again.output
+    finally:
+        proxy.close()
+    driver = connect(settings)
+    assert read_graph(driver, settings.database) == to_property_graph(plan_graph)
+    driver.close()
