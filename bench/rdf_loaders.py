@@ -1,6 +1,7 @@
 """`kg load` beside the RDF loaders Neo4j users know, on one Neo4j, the same graph, in the same run:
 rdflib-neo4j 1.1 (batched, with its uniqueness constraint: its README's way) and neosemantics (n10s)
-`n10s.rdf.import.inline` of the same Turtle.
+`n10s.rdf.import.inline` of the same Turtle; and the server's raw ``UNWIND … CREATE`` of the same graph
+(the ceiling of any loader through Bolt).
 
     python bench/rdf_loaders.py --sizes 0,42000 --runs 3
 
@@ -24,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import PASSWORD, kg, rdflib_neo4j, run, stats, workspace  # noqa: E402
+from bench.run import PASSWORD, kg, raw_ceiling, rdflib_neo4j, run, stats, workspace  # noqa: E402
 from kg.resources import cache_dir  # noqa: E402
 from loaders.bolt.connect import Settings, connect  # noqa: E402
 from loaders.bolt.neo4j_server import Neo4jServer  # noqa: E402
@@ -65,6 +66,18 @@ def time_kg_load(ws: Path) -> float:
             return run(kg("load", "--data", str(ws)), env=env)[0]
         finally:
             shutil.rmtree(env["KG_CACHE_DIR"], ignore_errors=True)
+
+
+def time_ceiling(ws: Path) -> float:
+    """The server's raw ``UNWIND $rows CREATE`` of the same graph (bench/run.py's ceiling): what no loader
+    through Bolt can beat, so the bound of any ``kg load`` ÷ other loader ratio."""
+    from kg.graph.mapping import model_to_property_graph
+    from kg.lists.checks import check
+    from loaders.csv_lists import read_workspace
+
+    pg = model_to_property_graph(check(read_workspace(ws)))
+    with server() as s:
+        return raw_ceiling(pg, settings_of(s))
 
 
 def time_rdflib_neo4j(ttl: Path) -> tuple[float | None, str]:
@@ -113,9 +126,10 @@ def main() -> None:
             ttl = out / "plan.ttl"
             triples = sum(1 for line in (out / "plan.nt").open(encoding="utf-8") if line.strip())
             figure: dict = {"entities": None, "triples": triples, "errors": {}}
-            ours, rdflib_times, n10s_times = [], [], []
+            ours, rdflib_times, n10s_times, ceilings = [], [], [], []
             for _ in range(args.runs):
                 ours.append(time_kg_load(ws))
+                ceilings.append(time_ceiling(ws))
                 seconds, error = time_rdflib_neo4j(ttl)
                 if seconds is None:
                     figure["errors"]["rdflib-neo4j"] = error
@@ -127,9 +141,21 @@ def main() -> None:
                 else:
                     n10s_times.append(seconds)
                     figure["n10s_triples_loaded"] = loaded
-                print(n, "kg load", ours[-1], "rdflib-neo4j", rdflib_times[-1:], "n10s", n10s_times[-1:], flush=True)
+                print(
+                    n,
+                    "kg load",
+                    ours[-1],
+                    "ceiling",
+                    ceilings[-1],
+                    "rdflib-neo4j",
+                    rdflib_times[-1:],
+                    "n10s",
+                    n10s_times[-1:],
+                    flush=True,
+                )
             figure["entities"] = 300 + n
             figure["kg_load"] = stats(ours)
+            figure["ceiling"] = stats(ceilings)
             if rdflib_times:
                 figure["rdflib_neo4j"] = stats(rdflib_times)
             if n10s_times:
