@@ -386,7 +386,7 @@ def viz_figures(runs: int) -> list[dict]:
                 size = path.stat().st_size
                 tab = browser.new_page()
                 start = time.perf_counter()
-                tab.goto(path.as_uri())
+                tab.goto(path.as_uri(), timeout=300_000)  # a page of 10,000 nodes loads for more than the default 30 s
                 tab.wait_for_selector("body[data-ready=true]", timeout=300_000)
                 draw.append(time.perf_counter() - start)
                 tab.close()
