@@ -266,10 +266,11 @@ def echo_rows(rows, columns, fmt):
 def cypher(text, file, params, fmt, timeout, uri, username, password, database):
     """Run an ad-hoc read-only Cypher query on the Bolt server.
 
-    The query comes from TEXT, --file, or standard input, and runs in a read
-    transaction that is rolled back; clauses that write are refused. It may
-    run --timeout seconds (Neo4j stops it then; ArcadeDB finishes it while
-    kg has stopped waiting).
+    The query comes from TEXT, --file, or standard input; clauses that write
+    are refused, and it runs in read access mode (Neo4j refuses to write then;
+    on ArcadeDB, in a transaction that is rolled back). It may run --timeout
+    seconds (Neo4j stops it then; ArcadeDB finishes it while kg has stopped
+    waiting).
     """
     from kg.query.engine import ad_hoc
     from loaders.bolt.read import ReadSession
