@@ -96,9 +96,8 @@ def graph_of_records(nodes: list[dict], rels: list[dict]) -> PropertyGraph:
         labels = set(record["labels"]) - {RESOURCE_LABEL}
         chain = chains.get(frozenset(labels), tuple(sorted(labels)))
         props = dict(record["props"])
-        if props.pop(SEARCH_TEXT, None) != search_text(
-            props
-        ):  # missing or stale: the node differs, and is written again
+        stored = props.pop(SEARCH_TEXT, None)
+        if stored != search_text(props):  # missing or stale: kept (as None), so the node differs and is written again
             props[SEARCH_TEXT] = None
         pg.nodes[record["uri"]] = Node(record["uri"], (RESOURCE_LABEL, *chain), props)
     for record in sorted(rels, key=lambda r: (r["start"], r["type"], r["end"])):
@@ -197,10 +196,16 @@ class ReadSession:
         raise exc
 
     def _answer(self, query: str, parameters: dict | None, done: dict) -> None:
-        """Run the query in a read transaction that is rolled back; put columns and rows (or the error) in ``done``."""
+        """Run the query in read access mode (on ArcadeDB in a transaction rolled back); put columns and rows
+        (or the error) in ``done``."""
         from neo4j import READ_ACCESS, Query
 
         from kg.query.catalogue import plain
+
+        def collect(result) -> None:
+            columns = list(result.keys())
+            done["rows"] = [{c: plain(record[c]) for c in columns} for record in result]
+            done["columns"] = columns
 
         try:
             if self.driver is None:  # closed by an earlier query that ran out of time
@@ -209,17 +214,11 @@ class ReadSession:
                 self._enforces = enforces_read_mode(self.driver)
             with self.driver.session(database=self.settings.database, default_access_mode=READ_ACCESS) as session:
                 if self._enforces:  # Neo4j: one auto-commit read, which it refuses to let write
-                    result = session.run(Query(query, timeout=self.settings.timeout), parameters or {})
-                    columns = list(result.keys())
-                    done["rows"] = [{c: plain(record[c]) for c in columns} for record in result]
-                    done["columns"] = columns
+                    collect(session.run(Query(query, timeout=self.settings.timeout), parameters or {}))
                     return
                 tx = session.begin_transaction(timeout=self.settings.timeout)
                 try:
-                    result = tx.run(query, parameters or {})
-                    columns = list(result.keys())
-                    done["rows"] = [{c: plain(record[c]) for c in columns} for record in result]
-                    done["columns"] = columns
+                    collect(tx.run(query, parameters or {}))
                 finally:
                     tx.rollback()
         except Exception as exc:  # handed to select
