@@ -66,7 +66,7 @@ def main() -> None:
         f"warm p50 ≤ 20 ms: {under} of {len(rows)}; median warm/cold ratio "
         f"{statistics.median(r['warm'][0] / r['cold'][0] for r in rows):.2f}"
     )
-    out = args.out or ROOT / "bench" / f"latency-warm-{args.size}.json"
+    out = (args.out or ROOT / "bench" / f"latency-warm-{args.size}.json").resolve()
     out.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print("wrote", out.relative_to(ROOT))
 
