@@ -481,6 +481,10 @@ def main() -> None:
     from kg.lists.checks import check
 
     results: dict = {"engine": args.engine, "sizes": {}, "plan_build": None}
+
+    def save() -> None:  # after each step that took long, so that a stopped run keeps what it measured
+        Path(args.results).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+
     tmp = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     try:
         times = [run(kg("build", "-o", str(tmp / "plan-out")))[0] for _ in range(args.runs)]
@@ -508,19 +512,19 @@ def main() -> None:
             shutil.rmtree(ws, ignore_errors=True)
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(tmp / f"out{n}-store", ignore_errors=True)
-            Path(args.results).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+            save()
         results["server_start"] = stats(STARTS) if STARTS else None
         if args.engine == "neo4j":
             from loaders.bolt.neo4j_server import jars_folder
 
             jars = list(jars_folder().glob("*.jar"))
             results["jars"] = {"files": len(jars), "bytes": sum(j.stat().st_size for j in jars)}
-        Path(args.results).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+        save()
         if not args.skip_viz:
             results["viz"] = viz_figures(args.runs)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    Path(args.results).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    save()
     Path(args.output).write_text(report(results, args), encoding="utf-8")
     print("wrote", args.output)
 
